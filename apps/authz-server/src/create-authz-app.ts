@@ -1,0 +1,110 @@
+import { createHmac } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Provider, { type Adapter, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
+import { createProviderConfiguration, type UpstreamIdp } from '@mcp-bridge/authz-core';
+import type { Logger } from '@mcp-bridge/logger';
+import { interactionRoutes, type AccountWriter, type ConsentRegistry } from './interactions/routes.ts';
+import { UpstreamLoginStore } from './interactions/upstream-login.ts';
+import { resolveKeys, type SecretRegistry } from './keys.ts';
+import { defaultScopeOnAuthorize, healthCheck, requestLog, securityHeaders } from './middleware.ts';
+import { errorPageText, renderPage } from './pages.ts';
+import { subscribeProviderEvents } from './events.ts';
+
+/** The path of the one upstream callback URL registered at Entra. */
+export const UPSTREAM_CALLBACK_PATH = '/callback/entra';
+
+/** What the authorization server needs from the store (implemented by `@mcp-bridge/store-cosmos`). */
+export interface AuthzStore {
+  adapter: new (name: string) => Adapter;
+  accounts: AccountWriter;
+  consents: ConsentRegistry;
+  secrets: SecretRegistry;
+  health(): Promise<void>;
+}
+
+export interface AuthzAppOptions {
+  /** Our issuer: an origin root, e.g. `http://localhost:9000`. */
+  issuer: string;
+  /** The MCP server URL; the audience of our access tokens. */
+  resourceUrl: string;
+  store: AuthzStore;
+  upstream: UpstreamIdp;
+  logger: Logger;
+  signingJwks?: { keys: Record<string, unknown>[] };
+  cookieKeys?: string[];
+  accessTokenTtlSeconds?: number;
+  refreshTokenTtlSeconds?: number;
+  staticClients?: ClientMetadata[];
+}
+
+export interface AuthzApp {
+  provider: Provider;
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/**
+ * Builds the authorization server: oidc-provider configured by `@mcp-bridge/authz-core`, plus our
+ * consent and upstream pages. Listening is the caller's job (tests listen on port 0 first).
+ *
+ * @example
+ * const server = http.createServer(); server.listen(0);
+ * const { handler } = await createAuthzApp({ issuer: `http://localhost:${port}`, … });
+ * server.on('request', handler);
+ */
+export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp> {
+  const { store, logger, upstream } = options;
+  const keys = await resolveKeys(store.secrets, {
+    ...(options.signingJwks ? { signingJwks: options.signingJwks } : {}),
+    ...(options.cookieKeys ? { cookieKeys: options.cookieKeys } : {}),
+  });
+  const secure = new URL(options.issuer).protocol === 'https:';
+  const upstreamName = upstream.displayName;
+
+  const configuration = createProviderConfiguration({
+    resourceUrl: options.resourceUrl,
+    adapter: store.adapter,
+    signingKeys: keys.signingKeys,
+    cookieKeys: keys.cookieKeys,
+    secureCookies: secure,
+    accounts: store.accounts,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 600,
+    refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 14 * 24 * 3600,
+    ...(options.staticClients ? { staticClients: options.staticClients } : {}),
+    async renderError(ctx, out) {
+      const code = String(out.error ?? 'server_error');
+      await renderPage(ctx as never, 'error', {
+        title: 'Sign-in problem',
+        ...errorPageText(code, code === 'server_error' ? undefined : (out.error_description as string | undefined)),
+        code,
+        requestId: (ctx as KoaContextWithOIDC).state?.requestId as string | undefined,
+        upstreamName,
+      });
+    },
+  });
+
+  const provider = new Provider(options.issuer, configuration);
+  // Behind a TLS-terminating load balancer the scheme comes from X-Forwarded-Proto.
+  provider.proxy = secure;
+  subscribeProviderEvents(provider, logger);
+
+  const csrfKey = createHmac('sha256', keys.cookieKeys[0]!).update('consent-csrf').digest();
+  provider.use(requestLog(logger));
+  provider.use(securityHeaders);
+  provider.use(healthCheck('/healthz', () => store.health(), logger));
+  provider.use(defaultScopeOnAuthorize('/authorize'));
+  provider.use(
+    interactionRoutes({
+      provider,
+      upstream,
+      upstreamLogins: new UpstreamLoginStore(store.adapter),
+      consents: store.consents,
+      accounts: store.accounts,
+      resourceUrl: options.resourceUrl,
+      csrfKey,
+      callbackPath: UPSTREAM_CALLBACK_PATH,
+      logger,
+    }),
+  );
+
+  return { provider, handler: provider.callback() };
+}

@@ -1,0 +1,323 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Context, Middleware, Next } from 'koa';
+import { errors, type default as Provider, type InteractionResults, type UnknownObject } from 'oidc-provider';
+import {
+  OAuthError,
+  accountIdFor,
+  coversScopes,
+  describeScopes,
+  isOAuthError,
+  isResourceScope,
+  parseScope,
+  type AccountReader,
+  type UpstreamIdp,
+} from '@mcp-bridge/authz-core';
+import type { Logger } from '@mcp-bridge/logger';
+import { errorPageText, renderPage } from '../pages.ts';
+import { readForm } from '../read-form.ts';
+import { newUpstreamSecrets, type UpstreamLoginStore } from './upstream-login.ts';
+
+/** The consent registry: what each user approved for each client (MCP AS11). */
+export interface ConsentRegistry {
+  find(accountId: string, clientId: string): Promise<{ scopes: string[]; resource: string } | undefined>;
+  grant(accountId: string, clientId: string, scopes: string[], resource: string): Promise<unknown>;
+}
+
+/** Where signed-in users are recorded and read back. */
+export interface AccountWriter extends AccountReader {
+  upsert(account: {
+    accountId: string;
+    tenantId: string;
+    objectId: string;
+    name?: string;
+    username?: string;
+    email?: string;
+  }): Promise<unknown>;
+}
+
+export interface InteractionRoutesOptions {
+  provider: Provider;
+  upstream: UpstreamIdp;
+  upstreamLogins: UpstreamLoginStore;
+  consents: ConsentRegistry;
+  accounts: AccountWriter;
+  /** The MCP resource URL; the default resource and the name shown on the consent page. */
+  resourceUrl: string;
+  /** Key for the consent form's CSRF token. */
+  csrfKey: Buffer;
+  /** Path of the upstream callback on our origin. */
+  callbackPath: string;
+  logger: Logger;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The pages between /authorize and the code: consent (before anything is sent upstream, MCP AS11),
+ * the hop to Entra and its callback. Everything else is oidc-provider's.
+ */
+export function interactionRoutes(options: InteractionRoutesOptions): Middleware {
+  const { provider, upstream, upstreamLogins, consents, accounts, logger } = options;
+  const log = logger.child({ pkg: 'interactions' });
+
+  const csrfFor = (uid: string) => createHmac('sha256', options.csrfKey).update(`consent:${uid}`).digest('base64url');
+
+  async function showInteraction(ctx: Context, uid: string): Promise<void> {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.uid !== uid) throw new errors.SessionNotFound('interaction mismatch');
+    const client = await provider.Client.find(String(details.params.client_id));
+    if (!client) throw new errors.InvalidClient('client not found');
+    const request = requestedAccess(details.params, options.resourceUrl);
+    log.debug({ uid, prompt: details.prompt.name, reasons: details.prompt.reasons, promptDetails: details.prompt.details, clientId: client.clientId }, 'interaction');
+
+    if (details.prompt.name === 'consent') {
+      const accountId = details.session?.accountId;
+      if (!accountId) throw new errors.SessionNotFound('no session for consent');
+      const forcedConsent = parseScope(String(details.params.prompt ?? '')).includes('consent');
+      const approved = await consents.find(accountId, client.clientId);
+      if (!forcedConsent && approved && coversScopes(approved.scopes, request.scopes)) {
+        // This user already approved this client for these scopes: no page (MCP AS11 is per client).
+        const grantId = await saveGrant(provider, details, accountId, client.clientId, request);
+        await finish(ctx, { consent: { grantId } });
+        return;
+      }
+    } else if (details.prompt.name !== 'login') {
+      throw new OAuthError('server_error', `unexpected prompt ${details.prompt.name}`);
+    }
+
+    const account = details.session?.accountId ? await lookupAccountLabel(accounts, details.session.accountId) : undefined;
+    await renderPage(ctx, 'consent', {
+      title: `Allow ${client.clientName ?? 'this application'}?`,
+      clientName: client.clientName ?? 'An unnamed application',
+      verified: false,
+      redirectHost: redirectHostOf(String(details.params.redirect_uri)),
+      resource: options.resourceUrl,
+      resourceName: new URL(options.resourceUrl).host,
+      accountLabel: account,
+      warnings: consentWarnings(String(details.params.redirect_uri)),
+      scopes: describeScopes(request.scopes),
+      action: `/interaction/${uid}/decision`,
+      csrf: csrfFor(uid),
+      upstreamName: upstream.displayName,
+    });
+  }
+
+  async function decide(ctx: Context, uid: string): Promise<void> {
+    assertSameOrigin(ctx);
+    const form = await readForm(ctx);
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.uid !== uid) throw new errors.SessionNotFound('interaction mismatch');
+    if (!constantTimeEqual(form.get('csrf') ?? '', csrfFor(uid))) {
+      throw new OAuthError('invalid_request', 'the form was not submitted from the consent page', { status: 403 });
+    }
+    const decision = form.get('decision');
+    if (decision === 'deny') {
+      await finish(ctx, { error: 'access_denied', error_description: 'The user denied the request.' });
+      return;
+    }
+    if (decision !== 'allow') throw new OAuthError('invalid_request', 'decision must be allow or deny');
+
+    const clientId = String(details.params.client_id);
+    const request = requestedAccess(details.params, options.resourceUrl);
+
+    if (details.prompt.name === 'consent' && details.session?.accountId) {
+      const accountId = details.session.accountId;
+      await consents.grant(accountId, clientId, request.scopes, request.resource);
+      const grantId = await saveGrant(provider, details, accountId, clientId, request);
+      await finish(ctx, { consent: { grantId } });
+      return;
+    }
+
+    // Login needed: only now, after the person approved this client, is the upstream involved.
+    const secrets = newUpstreamSecrets();
+    await upstreamLogins.save(secrets.state, {
+      uid,
+      clientId,
+      nonce: secrets.nonce,
+      codeVerifier: secrets.codeVerifier,
+      approvedScopes: request.scopes,
+      resource: request.resource,
+    });
+    const url = await upstream.authorizationUrl({ state: secrets.state, nonce: secrets.nonce, codeVerifier: secrets.codeVerifier });
+    ctx.status = 303;
+    ctx.redirect(url);
+  }
+
+  async function callback(ctx: Context): Promise<void> {
+    const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
+    if (!state) throw new OAuthError('invalid_request', 'the sign-in response has no state');
+    const login = await upstreamLogins.take(state);
+    if (!login) throw new errors.SessionNotFound('unknown, used or expired upstream state');
+
+    let details;
+    try {
+      details = await provider.interactionDetails(ctx.req, ctx.res);
+    } catch (error) {
+      throw new errors.SessionNotFound(`interaction cookie missing at the callback: ${(error as Error).message}`);
+    }
+    if (details.uid !== login.uid) throw new errors.SessionNotFound('the sign-in came back to another browser session');
+
+    if (typeof ctx.query.error === 'string') {
+      const upstreamError = upstream.describeCallbackError({
+        error: ctx.query.error,
+        ...(typeof ctx.query.error_description === 'string' ? { error_description: ctx.query.error_description } : {}),
+      });
+      log.warn({ err: upstreamError.cause ?? upstreamError, code: upstreamError.code }, 'upstream returned an error');
+      if (upstreamError.code === 'access_denied' || upstreamError.code === 'temporarily_unavailable') {
+        await finish(ctx, { error: upstreamError.code, error_description: upstreamError.description });
+        return;
+      }
+      throw upstreamError;
+    }
+    const code = typeof ctx.query.code === 'string' ? ctx.query.code : undefined;
+    if (!code) throw new OAuthError('invalid_request', 'the sign-in response has no code');
+
+    const identity = await upstream.redeem({ code, state, nonce: login.nonce, codeVerifier: login.codeVerifier });
+    const accountId = accountIdFor(identity);
+    await accounts.upsert({
+      accountId,
+      tenantId: identity.tenantId,
+      objectId: identity.objectId,
+      ...(identity.name ? { name: identity.name } : {}),
+      ...(identity.username ? { username: identity.username } : {}),
+      ...(identity.email ? { email: identity.email } : {}),
+    });
+    // The person approved this client on the consent page before signing in.
+    await consents.grant(accountId, login.clientId, login.approvedScopes, login.resource);
+    const grantId = await saveGrant(provider, details, accountId, login.clientId, {
+      scopes: login.approvedScopes,
+      resource: login.resource,
+    });
+    log.info({ accountId, clientId: login.clientId }, 'user signed in upstream and approved client');
+    await finish(ctx, { login: { accountId }, consent: { grantId } });
+  }
+
+  async function finish(ctx: Context, result: InteractionResults): Promise<void> {
+    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  }
+
+  return async function interactions(ctx: Context, next: Next) {
+    const match = /^\/interaction\/([\w-]{1,64})(\/decision)?$/.exec(ctx.path);
+    try {
+      if (match && !match[2] && ctx.method === 'GET') return await noStore(ctx, () => showInteraction(ctx, match[1]!));
+      if (match && match[2] && ctx.method === 'POST') return await noStore(ctx, () => decide(ctx, match[1]!));
+      if (ctx.path === options.callbackPath && ctx.method === 'GET') return await noStore(ctx, () => callback(ctx));
+    } catch (error) {
+      return renderInteractionError(ctx, error, log, upstream.displayName);
+    }
+    return next();
+  };
+}
+
+async function noStore(ctx: Context, handler: () => Promise<void>): Promise<void> {
+  ctx.set('Cache-Control', 'no-store');
+  await handler();
+}
+
+interface RequestedAccess {
+  /** Supported scopes requested (OpenID + resource), after the default-scope policy. */
+  scopes: string[];
+  resource: string;
+}
+
+function requestedAccess(params: UnknownObject, resourceUrl: string): RequestedAccess {
+  const scopes = parseScope(typeof params.scope === 'string' ? params.scope : '').filter(
+    (scope) => isResourceScope(scope) || scope === 'openid' || scope === 'offline_access',
+  );
+  const resource = typeof params.resource === 'string' ? params.resource : resourceUrl;
+  return { scopes, resource };
+}
+
+async function saveGrant(
+  provider: Provider,
+  details: Awaited<ReturnType<Provider['interactionDetails']>>,
+  accountId: string,
+  clientId: string,
+  request: RequestedAccess,
+): Promise<string> {
+  const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+  const grant =
+    existing && existing.accountId === accountId && existing.clientId === clientId
+      ? existing
+      : new provider.Grant({ accountId, clientId });
+  // The MCP scopes are also in oidc-provider's `scopes` (so that discovery lists them and DCR accepts
+  // them), which makes the provider expect them among the grant's OpenID scopes as well as under the
+  // resource: grant them in both places.
+  if (request.scopes.length) grant.addOIDCScope(request.scopes.join(' '));
+  const resourceScopes = request.scopes.filter(isResourceScope);
+  if (resourceScopes.length) grant.addResourceScope(request.resource, resourceScopes.join(' '));
+  return grant.save();
+}
+
+async function lookupAccountLabel(accounts: AccountReader, accountId: string): Promise<string | undefined> {
+  const account = await accounts.find(accountId);
+  if (!account) return undefined;
+  const { name, username } = account;
+  return name && username ? `${name} (${username})` : (name ?? username);
+}
+
+function redirectHostOf(redirectUri: string): string {
+  const url = URL.parse(redirectUri);
+  if (!url) return redirectUri;
+  return url.host || `${url.protocol}//`;
+}
+
+/** Warnings the consent page shows about where the code will go (MCP AS5). */
+export function consentWarnings(redirectUri: string): string[] {
+  const url = URL.parse(redirectUri);
+  const warnings = ['This application registered itself with this service; its name has not been verified.'];
+  if (url && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) {
+    warnings.push('This application runs on your computer: you will be sent back to a local address. Only continue if you just started it yourself.');
+  } else if (url && url.protocol !== 'https:') {
+    warnings.push(`You will be sent back to an app on this device that handles ${url.protocol}// links.`);
+  }
+  return warnings;
+}
+
+/** Cross-site form posts are refused (attack catalogue A22); SameSite=Lax cookies are the second line. */
+function assertSameOrigin(ctx: Context): void {
+  const site = ctx.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') {
+    throw new OAuthError('invalid_request', 'cross-site form submission refused', { status: 403 });
+  }
+  const origin = ctx.get('origin');
+  if (origin && origin !== ctx.origin) {
+    throw new OAuthError('invalid_request', 'cross-site form submission refused', { status: 403 });
+  }
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+async function renderInteractionError(ctx: Context, error: unknown, log: Logger, upstreamName: string): Promise<void> {
+  let code = 'server_error';
+  let status = 500;
+  let description: string | undefined;
+  if (error instanceof errors.SessionNotFound || error instanceof errors.InvalidRequest && /interaction/i.test(String(error.message))) {
+    code = 'session_expired';
+    status = 400;
+  } else if (error instanceof errors.OIDCProviderError) {
+    code = error.error;
+    status = error.status;
+    description = error.error_description;
+  } else if (isOAuthError(error)) {
+    code = error.code;
+    status = error.status;
+    description = error.code === 'server_error' ? undefined : error.description;
+  }
+  if (status >= 500) log.error({ err: error }, 'interaction failed');
+  else log.info({ code, detail: (error as Error).message }, 'interaction refused');
+  ctx.status = status;
+  await renderPage(ctx, 'error', {
+    title: 'Sign-in problem',
+    ...errorPageText(code, description),
+    code,
+    requestId: ctx.state.requestId as string | undefined,
+    upstreamName,
+  });
+}

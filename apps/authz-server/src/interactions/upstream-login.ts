@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import type { Adapter } from 'oidc-provider';
+import { AlreadyConsumedError } from '@mcp-bridge/store-cosmos';
+
+/**
+ * A sign-in started at the upstream after the person approved the consent page. Its id is the
+ * upstream `state`: random, single-use, ≤ 10 minutes, stored only after consent (MCP AS11).
+ */
+export interface UpstreamLogin {
+  /** Interaction this sign-in belongs to; the callback must arrive in the same browser. */
+  uid: string;
+  clientId: string;
+  nonce: string;
+  codeVerifier: string;
+  /** Scopes and resource the person approved on the consent page. */
+  approvedScopes: string[];
+  resource: string;
+}
+
+/** Upstream state lifetime (MCP AS11: ≤ 10 min). */
+export const UPSTREAM_LOGIN_TTL_SECONDS = 10 * 60;
+
+/** Creates the random secrets of a new upstream sign-in. */
+export function newUpstreamSecrets(): { state: string; nonce: string; codeVerifier: string } {
+  const random = () => randomBytes(32).toString('base64url');
+  return { state: random(), nonce: random(), codeVerifier: random() };
+}
+
+/** Persistence of pending upstream sign-ins on the oidc-provider adapter (model `UpstreamLogin`). */
+export class UpstreamLoginStore {
+  readonly #adapter: Adapter;
+
+  constructor(AdapterClass: new (name: string) => Adapter) {
+    this.#adapter = new AdapterClass('UpstreamLogin');
+  }
+
+  async save(state: string, login: UpstreamLogin): Promise<void> {
+    await this.#adapter.upsert(state, { ...login } as never, UPSTREAM_LOGIN_TTL_SECONDS);
+  }
+
+  /**
+   * Returns the sign-in for `state` exactly once: a second call, a foreign or expired state all
+   * return undefined (attack catalogue A24).
+   */
+  async take(state: string): Promise<UpstreamLogin | undefined> {
+    const found = (await this.#adapter.find(state)) as (UpstreamLogin & { consumed?: unknown }) | undefined;
+    if (!found || found.consumed) return undefined;
+    try {
+      await this.#adapter.consume(state);
+    } catch (error) {
+      // Lost a race with another request for the same state. Anything else is a store failure and
+      // propagates: fail closed.
+      if (error instanceof AlreadyConsumedError) return undefined;
+      throw error;
+    }
+    const { consumed: _consumed, ...login } = found;
+    return login;
+  }
+}
+

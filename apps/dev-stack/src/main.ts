@@ -1,0 +1,42 @@
+/**
+ * `pnpm start`: the whole bridge on a laptop. Without Entra or Cosmos settings it uses the dev Entra
+ * simulator (test users alice@contoso.dev and bob@contoso.dev) and an in-memory Cosmos-compatible
+ * server; with them it runs against the real ones.
+ */
+import { ConfigError, loadConfig } from '@mcp-bridge/config';
+import { createLogger } from '@mcp-bridge/logger';
+import { startStack } from './start-stack.ts';
+import { banner } from './banner.ts';
+
+const env = { ...process.env };
+const hasEntra = Boolean(env.ENTRA_CLIENT_ID || env.ENTRA_TENANT_ID || env.ENTRA_CLIENT_SECRET);
+const hasCosmos = Boolean(env.COSMOS_CONNECTION_STRING || env.COSMOS_ENDPOINT || env.COSMOS_KEY);
+env.DANGEROUSLY_USE_DEV_ENTRA ??= hasEntra ? 'false' : 'true';
+env.DANGEROUSLY_USE_EMBEDDED_COSMOS ??= hasCosmos ? 'false' : 'true';
+
+let config;
+try {
+  config = loadConfig(env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee docs/configuration.md.\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const logger = createLogger({ name: 'mcp-auth-bridge', level: config.logLevel });
+for (const warning of config.warnings) logger.warn(warning);
+
+const stack = await startStack({ config, logger });
+process.stdout.write(banner(stack));
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    stack.close().then(() => process.exit(0), () => process.exit(1));
+  });
+}

@@ -1,0 +1,66 @@
+import { errors } from 'oidc-provider';
+
+/**
+ * Schemes that can never be redirect targets: they run code or read local data
+ * (RFC 8252 §8.1; OAuth 2.1 §7.5.1; attack catalogue A25).
+ */
+const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'about:', 'blob:', 'filesystem:']);
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** How a redirect URI must be treated (RFC 8252 §7). */
+export type RedirectUriKind = 'https' | 'loopback' | 'custom-scheme';
+
+/**
+ * Classifies a redirect URI or explains why it is refused.
+ *
+ * @example
+ * classifyRedirectUri('http://127.0.0.1:33418/') // { kind: 'loopback' }
+ * classifyRedirectUri('http://evil.example/cb')  // { error: 'http redirect URIs are only allowed for localhost …' }
+ */
+export function classifyRedirectUri(value: string): { kind: RedirectUriKind } | { error: string } {
+  const url = URL.parse(value);
+  if (!url) return { error: `${value} is not a valid URI` };
+  if (value.includes('#')) return { error: `${value} must not contain a fragment (RFC 6749 §3.1.2)` };
+  if (FORBIDDEN_SCHEMES.has(url.protocol)) return { error: `${url.protocol} URIs cannot be redirect URIs` };
+  if (url.username || url.password) return { error: `${value} must not contain user information` };
+  if (url.protocol === 'https:') return { kind: 'https' };
+  if (url.protocol === 'http:') {
+    if (LOOPBACK_HOSTS.has(url.hostname)) return { kind: 'loopback' };
+    return { error: `http redirect URIs are only allowed for localhost, 127.0.0.1 and [::1]; use https for ${url.host}` };
+  }
+  // Private-use URI scheme of a native app, e.g. cursor://, vscode:// (RFC 8252 §7.1).
+  return { kind: 'custom-scheme' };
+}
+
+/**
+ * Registration policy applied to every client's metadata before oidc-provider validates it
+ * (dynamic registrations, CIMD documents and clients loaded from the store alike). Mutates `metadata`.
+ *
+ * - Redirect URIs must be https, loopback http, or a native app's private scheme (MCP AS8, A25).
+ * - A client with a loopback or private-scheme redirect is a native client (RFC 8252), whatever
+ *   `application_type` it sent: oidc-provider only lets native clients use those, and only for native
+ *   clients does it ignore the loopback port (RFC 8252 §7.3). Cursor sends `web` with `cursor://`.
+ * - The registered `scope` is dropped: oidc-provider would turn it into an allow-list and refuse the
+ *   scopes a client asks for later (step-up), and unknown scopes would fail registration (interop rule 5).
+ * - `refresh_token` joins `authorization_code` in `grant_types`: clients do not reliably ask for it and
+ *   every client here is meant to refresh (interop rule 9).
+ *
+ * @throws oidc-provider `InvalidRedirectUri` naming the offending URI.
+ */
+export function applyClientRegistrationPolicy(metadata: Record<string, unknown>): void {
+  const redirectUris = metadata.redirect_uris;
+  if (Array.isArray(redirectUris) && redirectUris.every((uri): uri is string => typeof uri === 'string')) {
+    let native = false;
+    for (const uri of redirectUris) {
+      const verdict = classifyRedirectUri(uri);
+      if ('error' in verdict) throw new errors.InvalidRedirectUri(verdict.error);
+      if (verdict.kind !== 'https') native = true;
+    }
+    if (native) metadata.application_type = 'native';
+  }
+  delete metadata.scope;
+  const grantTypes = metadata.grant_types;
+  if (Array.isArray(grantTypes) && grantTypes.includes('authorization_code') && !grantTypes.includes('refresh_token')) {
+    metadata.grant_types = [...grantTypes, 'refresh_token'];
+  }
+}

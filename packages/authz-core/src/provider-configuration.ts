@@ -1,0 +1,202 @@
+import { errors, type Adapter, type Configuration, type KoaContextWithOIDC, type ClientMetadata, type JWK } from 'oidc-provider';
+import { applyClientRegistrationPolicy } from './client-registration-policy.ts';
+import { canonicalResource } from './resource.ts';
+import { RESOURCE_SCOPES, SUPPORTED_SCOPES } from './scopes.ts';
+
+/** Claims of a signed-in user that the bridge puts in tokens. */
+export interface AccountClaims {
+  accountId: string;
+  tenantId: string;
+  objectId: string;
+  name?: string;
+  username?: string;
+  email?: string;
+}
+
+/** Port: where the provider reads accounts from (the Cosmos account store in production). */
+export interface AccountReader {
+  find(accountId: string): Promise<AccountClaims | undefined>;
+}
+
+export interface ProviderConfigurationOptions {
+  /** The MCP server URL: the only resource indicator we serve and every access token's `aud`. */
+  resourceUrl: string;
+  /** oidc-provider adapter class (Cosmos in production). */
+  adapter: new (name: string) => Adapter;
+  /** Private JWKS; the first key signs. */
+  signingKeys: { keys: JWK[] };
+  /** Cookie signing keys; the first signs, all verify (rotation). */
+  cookieKeys: string[];
+  /** True when the issuer is https: cookies get the `__Host-` prefix and `Secure`. */
+  secureCookies: boolean;
+  accounts: AccountReader;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Clients configured by the operator (for users who paste a client id). */
+  staticClients?: ClientMetadata[];
+  /** Renders the error page for errors that must not be redirected to the client. */
+  renderError: NonNullable<Configuration['renderError']>;
+}
+
+/** Authorization codes live 60 s at most (attack catalogue A9; OAuth 2.1 §4.1.2 recommends ≤ 10 min). */
+export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
+/** Time a person has to finish the consent page and the Entra sign-in. */
+export const INTERACTION_TTL_SECONDS = 10 * 60;
+/** Browser session with the bridge. */
+export const SESSION_TTL_SECONDS = 24 * 3600;
+
+const RESOURCE_SCOPE_LIST = Object.keys(RESOURCE_SCOPES).join(' ');
+
+/**
+ * The whole oidc-provider configuration of the bridge: protocol behaviour is the provider's, this only
+ * chooses it. Routes at `/authorize`, `/token`, `/register` (clients' last-resort defaults, interop rule 1).
+ *
+ * @example
+ * const provider = new Provider(issuer, createProviderConfiguration({ resourceUrl, adapter, … }));
+ */
+export function createProviderConfiguration(options: ProviderConfigurationOptions): Configuration {
+  const resourceUrl = options.resourceUrl;
+  const canonicalServed = canonicalResource(resourceUrl);
+  const cookiePrefix = options.secureCookies ? '__Host-' : '';
+
+  return {
+    adapter: options.adapter,
+    clients: options.staticClients ?? [],
+    jwks: options.signingKeys,
+    cookies: {
+      keys: options.cookieKeys,
+      names: {
+        session: `${cookiePrefix}mcpb.session`,
+        interaction: `${cookiePrefix}mcpb.interaction`,
+        resume: `${cookiePrefix}mcpb.resume`,
+      },
+      // SameSite=Lax, HttpOnly, signed; Secure follows the request scheme (MCP AS11).
+      long: { httpOnly: true, sameSite: 'lax', signed: true, path: '/' },
+      short: { httpOnly: true, sameSite: 'lax', signed: true, path: '/' },
+    },
+    routes: {
+      authorization: '/authorize',
+      token: '/token',
+      registration: '/register',
+      revocation: '/revoke',
+      introspection: '/introspect',
+      jwks: '/jwks',
+      userinfo: '/userinfo',
+      end_session: '/logout',
+      pushed_authorization_request: '/par',
+    },
+    scopes: [...SUPPORTED_SCOPES],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username'],
+    },
+    responseTypes: ['code'],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'ES256',
+    },
+    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    // RFC 7636 + OAuth 2.1: every client, public or confidential, uses PKCE (S256 only in oidc-provider 9).
+    pkce: { required: () => true },
+    extraClientMetadata: {
+      // RFC 7591 §2 fields some clients send (mcp-remote: software_id); kept, not interpreted.
+      properties: ['software_id', 'software_version'],
+      // The validator runs once per listed property, before oidc-provider's own checks; the policy is
+      // applied on the first so it runs once per client (DCR, CIMD and clients loaded from the store).
+      validator(_ctx, key, _value, metadata) {
+        if (key === 'software_id') applyClientRegistrationPolicy(metadata as Record<string, unknown>);
+      },
+    },
+    features: {
+      devInteractions: { enabled: false },
+      registration: {
+        enabled: true,
+        initialAccessToken: false, // open DCR (MCP AS6)
+        issueRegistrationAccessToken: true,
+      },
+      registrationManagement: { enabled: false },
+      // A client may revoke (RFC 7009 §2.1) and introspect (RFC 7662 §2.1) only tokens issued to itself;
+      // introspection needs an authenticated (confidential) client.
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => client.clientAuthMethod !== 'none' && token.clientId === client.clientId,
+      },
+      userinfo: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      claimsParameter: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        // A request without `resource` gets the MCP server (interop rule 8).
+        defaultResource: async () => resourceUrl,
+        // Refresh and code exchange without `resource` keep the granted one (Codex omits it on refresh).
+        useGrantedResource: async () => true,
+        async getResourceServerInfo(_ctx, resourceIndicator) {
+          if (canonicalResource(resourceIndicator) !== canonicalServed) {
+            throw new errors.InvalidTarget(`unknown resource ${resourceIndicator}; this server issues tokens for ${resourceUrl} only`);
+          }
+          return {
+            scope: RESOURCE_SCOPE_LIST,
+            audience: resourceUrl,
+            accessTokenTTL: options.accessTokenTtlSeconds,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          };
+        },
+      },
+    },
+    // RFC 9207: `iss` in every authorization response (MCP AS3, A21) — on by default in oidc-provider 9.
+    ttl: {
+      AccessToken: options.accessTokenTtlSeconds,
+      AuthorizationCode: AUTHORIZATION_CODE_TTL_SECONDS,
+      Interaction: INTERACTION_TTL_SECONDS,
+      Session: SESSION_TTL_SECONDS,
+      Grant: options.refreshTokenTtlSeconds,
+      RefreshToken: options.refreshTokenTtlSeconds,
+      IdToken: 3600,
+    },
+    // Refresh tokens whether or not the client asked `offline_access` (interop rule 9), rotated on
+    // every use (MCP AS7; OAuth 2.1 §4.3.1), not tied to the browser session.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: () => true,
+    expiresWithSession: async () => false,
+    async extraTokenClaims(_ctx, token) {
+      if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
+      const account = await options.accounts.find(token.accountId);
+      if (!account) throw new errors.InvalidGrant('the account of this grant no longer exists');
+      return {
+        oid: account.objectId,
+        tid: account.tenantId,
+        ...(account.name ? { name: account.name } : {}),
+        ...(account.username ? { preferred_username: account.username } : {}),
+      };
+    },
+    async findAccount(_ctx, sub) {
+      const account = await options.accounts.find(sub);
+      if (!account) return undefined;
+      return {
+        accountId: account.accountId,
+        async claims() {
+          return {
+            sub: account.accountId,
+            ...(account.name ? { name: account.name } : {}),
+            ...(account.username ? { preferred_username: account.username } : {}),
+          };
+        },
+      };
+    },
+    interactions: {
+      url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    renderError: options.renderError,
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyClientRegistrationPolicy, classifyRedirectUri } from '../src/index.ts';
+
+describe('client registration policy (RFC 7591, RFC 8252)', () => {
+  it('classifies redirect URIs', () => {
+    assert.deepEqual(classifyRedirectUri('https://vscode.dev/redirect'), { kind: 'https' });
+    assert.deepEqual(classifyRedirectUri('http://127.0.0.1:33418/'), { kind: 'loopback' });
+    assert.deepEqual(classifyRedirectUri('http://localhost:3118/callback'), { kind: 'loopback' });
+    assert.deepEqual(classifyRedirectUri('http://[::1]/cb'), { kind: 'loopback' });
+    assert.deepEqual(classifyRedirectUri('cursor://anysphere.cursor-mcp/oauth/callback'), { kind: 'custom-scheme' });
+  });
+
+  it('refuses dangerous or non-loopback http redirect URIs (A25)', () => {
+    for (const uri of ['javascript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'http://evil.example/cb', 'https://a.example/cb#frag', 'https://user:pw@a.example/cb']) {
+      assert.ok('error' in classifyRedirectUri(uri), uri);
+      assert.throws(() => applyClientRegistrationPolicy({ redirect_uris: [uri] }), (error: Error & { error?: string }) => {
+        assert.equal(error.error, 'invalid_redirect_uri');
+        return true;
+      });
+    }
+  });
+
+  it('makes clients with loopback or private-scheme redirects native, whatever they sent', () => {
+    const cursor: Record<string, unknown> = {
+      application_type: 'web',
+      redirect_uris: ['cursor://anysphere.cursor-mcp/oauth/callback', 'https://www.cursor.com/agents/mcp/oauth/callback', 'http://localhost:8787/callback'],
+    };
+    applyClientRegistrationPolicy(cursor);
+    assert.equal(cursor.application_type, 'native');
+
+    const web: Record<string, unknown> = { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'] };
+    applyClientRegistrationPolicy(web);
+    assert.equal(web.application_type, undefined);
+  });
+
+  it('drops the registered scope so it never becomes an allow-list, and adds refresh_token', () => {
+    const metadata: Record<string, unknown> = { redirect_uris: ['http://127.0.0.1/cb'], scope: 'openid email profile', grant_types: ['authorization_code'] };
+    applyClientRegistrationPolicy(metadata);
+    assert.equal('scope' in metadata, false);
+    assert.deepEqual(metadata.grant_types, ['authorization_code', 'refresh_token']);
+  });
+});

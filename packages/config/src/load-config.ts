@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { ConfigSchema, type RawConfig } from './schema.ts';
+
+export type EntraConfig =
+  | { mode: 'dev'; port: number; scopes: string[] }
+  | {
+      mode: 'tenant';
+      authorityHost: string;
+      tenantId: string;
+      clientId: string;
+      clientSecret: string;
+      scopes: string[];
+      allowedTenants: string[];
+    };
+
+export type CosmosConfig =
+  | { mode: 'embedded'; databaseId: string }
+  | { mode: 'remote'; endpoint: string; key: string; databaseId: string };
+
+/** The validated, frozen configuration of one bridge deployment. */
+export interface BridgeConfig {
+  authz: { issuer: string; host: string; port: number };
+  mcp: { resourceUrl: string; host: string; port: number; allowedOrigins: string[] };
+  entra: EntraConfig;
+  cosmos: CosmosConfig;
+  keys: { signingJwks?: { keys: Record<string, unknown>[] }; cookieKeys?: string[] };
+  tokens: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
+  dataDir: string;
+  logLevel: RawConfig['LOG_LEVEL'];
+  /** Things an operator must know at start (dev shortcuts in use); logged at warn level. */
+  warnings: string[];
+}
+
+/** Thrown by {@link loadConfig} with every problem found, each naming its variable. */
+export class ConfigError extends Error {
+  readonly issues: string[];
+  constructor(issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isLoopback(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname);
+}
+
+function defaultPort(url: URL): number {
+  if (url.port) return Number(url.port);
+  return url.protocol === 'https:' ? 443 : 80;
+}
+
+/**
+ * Reads the environment once, reports every problem at once and freezes the result.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ * // ConfigError: Invalid configuration:
+ * //   - ENTRA_CLIENT_ID: required unless DANGEROUSLY_USE_DEV_ENTRA=true
+ */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<BridgeConfig> {
+  // Empty strings mean "unset" (docker-compose and shell exports produce them).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  }
+  const raw = parsed.data;
+  const issues: string[] = [];
+  const warnings: string[] = [];
+
+  const issuer = new URL(raw.AUTHZ_ISSUER);
+  if (issuer.pathname !== '/' || issuer.search || issuer.hash) {
+    issues.push('AUTHZ_ISSUER: must be an origin root such as https://auth.example.com (MCP clients expect the issuer at the root)');
+  }
+  const resource = new URL(raw.MCP_RESOURCE_URL);
+  if (resource.search || resource.hash) issues.push('MCP_RESOURCE_URL: must not contain a query or fragment (RFC 8707 §2)');
+  for (const [name, value] of [['AUTHZ_ISSUER', issuer], ['MCP_RESOURCE_URL', resource]] as const) {
+    if (value.protocol === 'http:' && !isLoopback(value)) {
+      if (raw.DANGEROUSLY_ALLOW_INSECURE_ISSUER) warnings.push(`${name} uses http:// on a non-loopback host (DANGEROUSLY_ALLOW_INSECURE_ISSUER=true)`);
+      else issues.push(`${name}: must be https outside localhost (MCP authorization: HTTPS for every endpoint)`);
+    }
+  }
+
+  let entra: EntraConfig | undefined;
+  if (raw.DANGEROUSLY_USE_DEV_ENTRA) {
+    entra = { mode: 'dev', port: raw.DEV_ENTRA_PORT, scopes: raw.ENTRA_SCOPES };
+    warnings.push('DANGEROUSLY_USE_DEV_ENTRA=true: users sign in at the built-in dev Entra simulator with test accounts, not at Microsoft Entra ID');
+  } else {
+    const missing = (['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'] as const).filter((name) => !raw[name]);
+    for (const name of missing) issues.push(`${name}: required unless DANGEROUSLY_USE_DEV_ENTRA=true`);
+    if (raw.ENTRA_SCOPES.includes('offline_access') || raw.ENTRA_SCOPES.includes('openid')) {
+      issues.push('ENTRA_SCOPES: list only the API scopes (e.g. User.Read); openid profile offline_access are always added');
+    }
+    if (missing.length === 0) {
+      entra = {
+        mode: 'tenant',
+        authorityHost: raw.ENTRA_AUTHORITY_HOST.replace(/\/+$/, ''),
+        tenantId: raw.ENTRA_TENANT_ID!,
+        clientId: raw.ENTRA_CLIENT_ID!,
+        clientSecret: raw.ENTRA_CLIENT_SECRET!,
+        scopes: raw.ENTRA_SCOPES,
+        allowedTenants: raw.ENTRA_ALLOWED_TENANTS,
+      };
+    }
+  }
+
+  let cosmos: CosmosConfig | undefined;
+  if (raw.COSMOS_CONNECTION_STRING) {
+    const parts = Object.fromEntries(
+      raw.COSMOS_CONNECTION_STRING.split(';')
+        .filter(Boolean)
+        .map((part) => {
+          const at = part.indexOf('=');
+          return [part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()];
+        }),
+    );
+    if (!parts.accountendpoint || !parts.accountkey) {
+      issues.push('COSMOS_CONNECTION_STRING: expected AccountEndpoint=…;AccountKey=…;');
+    } else {
+      cosmos = { mode: 'remote', endpoint: parts.accountendpoint, key: parts.accountkey, databaseId: raw.COSMOS_DATABASE };
+    }
+  } else if (raw.COSMOS_ENDPOINT || raw.COSMOS_KEY) {
+    if (!raw.COSMOS_ENDPOINT) issues.push('COSMOS_ENDPOINT: required when COSMOS_KEY is set');
+    if (!raw.COSMOS_KEY) issues.push('COSMOS_KEY: required when COSMOS_ENDPOINT is set');
+    if (raw.COSMOS_ENDPOINT && raw.COSMOS_KEY) {
+      cosmos = { mode: 'remote', endpoint: raw.COSMOS_ENDPOINT, key: raw.COSMOS_KEY, databaseId: raw.COSMOS_DATABASE };
+    }
+  } else if (raw.DANGEROUSLY_USE_EMBEDDED_COSMOS) {
+    cosmos = { mode: 'embedded', databaseId: raw.COSMOS_DATABASE };
+    warnings.push('DANGEROUSLY_USE_EMBEDDED_COSMOS=true: all state is in memory and lost when the process exits');
+  } else {
+    issues.push('COSMOS_CONNECTION_STRING or COSMOS_ENDPOINT + COSMOS_KEY: required unless DANGEROUSLY_USE_EMBEDDED_COSMOS=true');
+  }
+
+  let signingJwks: BridgeConfig['keys']['signingJwks'];
+  const jwksText = raw.SIGNING_KEYS_JWKS ?? (raw.SIGNING_KEYS_FILE ? readKeyFile(raw.SIGNING_KEYS_FILE, issues) : undefined);
+  if (jwksText !== undefined) {
+    const variable = raw.SIGNING_KEYS_JWKS ? 'SIGNING_KEYS_JWKS' : 'SIGNING_KEYS_FILE';
+    try {
+      const value = JSON.parse(jwksText) as { keys?: unknown };
+      if (!Array.isArray(value.keys) || value.keys.length === 0 || !value.keys.every((key) => key && typeof key === 'object' && 'd' in key)) {
+        issues.push(`${variable}: expected a private JWKS {"keys":[…]} whose keys all have private parts`);
+      } else {
+        signingJwks = { keys: value.keys as Record<string, unknown>[] };
+      }
+    } catch {
+      issues.push(`${variable}: not valid JSON`);
+    }
+  }
+  if (raw.COOKIE_KEYS?.some((key) => key.length < 32)) issues.push('COOKIE_KEYS: every key must be at least 32 characters');
+
+  if (issues.length > 0 || !entra || !cosmos) throw new ConfigError(issues);
+
+  const config: BridgeConfig = {
+    authz: { issuer: issuer.origin, host: raw.LISTEN_HOST, port: raw.AUTHZ_PORT ?? defaultPort(issuer) },
+    mcp: {
+      resourceUrl: resource.href,
+      host: raw.LISTEN_HOST,
+      port: raw.MCP_PORT ?? defaultPort(resource),
+      allowedOrigins: raw.MCP_ALLOWED_ORIGINS,
+    },
+    entra,
+    cosmos,
+    keys: { ...(signingJwks ? { signingJwks } : {}), ...(raw.COOKIE_KEYS ? { cookieKeys: raw.COOKIE_KEYS } : {}) },
+    tokens: { accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS },
+    dataDir: raw.DATA_DIR,
+    logLevel: raw.LOG_LEVEL,
+    warnings,
+  };
+  return deepFreeze(config);
+}
+
+function readKeyFile(path: string, issues: string[]): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    issues.push(`SIGNING_KEYS_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/index.ts';
+
+const DEV = { DANGEROUSLY_USE_DEV_ENTRA: 'true', DANGEROUSLY_USE_EMBEDDED_COSMOS: 'true' };
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for the dev stack', () => {
+    const config = loadConfig(DEV);
+    assert.equal(config.authz.issuer, 'http://localhost:9000');
+    assert.equal(config.authz.port, 9000);
+    assert.equal(config.mcp.resourceUrl, 'http://localhost:9100/mcp');
+    assert.equal(config.mcp.port, 9100);
+    assert.deepEqual(config.entra, { mode: 'dev', port: 9443, scopes: ['User.Read'] });
+    assert.deepEqual(config.cosmos, { mode: 'embedded', databaseId: 'mcp-bridge' });
+    assert.equal(config.warnings.length, 2, 'each dev shortcut is announced');
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(config.authz));
+  });
+
+  it('reports every problem at once, each with its variable name', () => {
+    const error = (() => {
+      try {
+        loadConfig({ AUTHZ_ISSUER: 'https://auth.example.com/tenant-a', MCP_RESOURCE_URL: 'http://mcp.example.com/mcp', COOKIE_KEYS: 'short' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    assert.ok(error instanceof ConfigError);
+    const names = error.issues.map((issue) => issue.split(':')[0]);
+    assert.deepEqual(names.sort(), [
+      'AUTHZ_ISSUER',
+      'COOKIE_KEYS',
+      'COSMOS_CONNECTION_STRING or COSMOS_ENDPOINT + COSMOS_KEY',
+      'ENTRA_CLIENT_ID',
+      'ENTRA_CLIENT_SECRET',
+      'ENTRA_TENANT_ID',
+      'MCP_RESOURCE_URL',
+    ]);
+  });
+
+  it('rejects values of the wrong shape with the variable name', () => {
+    assert.throws(() => loadConfig({ ...DEV, ACCESS_TOKEN_TTL_SECONDS: '3600' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.issues[0]!, /^ACCESS_TOKEN_TTL_SECONDS: /);
+      return true;
+    });
+  });
+
+  it('reads a real tenant and a Cosmos connection string', () => {
+    const config = loadConfig({
+      AUTHZ_ISSUER: 'https://auth.example.com',
+      MCP_RESOURCE_URL: 'https://mcp.example.com/mcp',
+      ENTRA_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      ENTRA_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
+      ENTRA_CLIENT_SECRET: 'secret',
+      ENTRA_SCOPES: 'api://11111111-2222-3333-4444-555555555555/.default',
+      COSMOS_CONNECTION_STRING: 'AccountEndpoint=https://acct.documents.azure.com:443/;AccountKey=a2V5;',
+    });
+    assert.equal(config.entra.mode, 'tenant');
+    assert.deepEqual(config.cosmos, { mode: 'remote', endpoint: 'https://acct.documents.azure.com:443/', key: 'a2V5', databaseId: 'mcp-bridge' });
+    assert.equal(config.authz.port, 443);
+    assert.deepEqual(config.warnings, []);
+  });
+
+  it('refuses openid/offline_access in ENTRA_SCOPES (MSAL adds them; interop rule 20)', () => {
+    assert.throws(
+      () => loadConfig({ ...DEV, DANGEROUSLY_USE_DEV_ENTRA: 'false', ENTRA_TENANT_ID: 't', ENTRA_CLIENT_ID: 'c', ENTRA_CLIENT_SECRET: 's', ENTRA_SCOPES: 'openid User.Read' }),
+      /ENTRA_SCOPES: list only the API scopes/,
+    );
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadConfig({ ...DEV, COSMOS_ENDPOINT: '', COSMOS_KEY: '' });
+    assert.equal(config.cosmos.mode, 'embedded');
+  });
+});

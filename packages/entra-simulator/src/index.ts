@@ -1,0 +1,9 @@
+export {
+  startEntraSimulator,
+  type EntraSimulator,
+  type EntraSimulatorClient,
+  type EntraSimulatorOptions,
+  type EntraSimulatorUser,
+} from './start-entra-simulator.ts';
+export { DEFAULT_TENANT_ID, DEFAULT_USERS } from './internal/defaults.ts';
+export { signInWithSimulator, type SignInWithSimulatorOptions } from './sign-in-with-simulator.ts';

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import { chromium, type Browser as Chromium } from 'playwright-core';
+import type { Stack } from '@mcp-bridge/dev-stack';
+import { MemoryOAuthProvider } from './support/mcp-client.ts';
+import { startTestStack } from './support/stack.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = new URL('../test-results/', import.meta.url).pathname;
+
+/**
+ * What a person sees, in a real headless Chromium: the consent page, the dev Entra sign-in and the
+ * way back to the client's loopback listener. Screenshots land in test/test-results/.
+ */
+describe('consent page in Chromium', () => {
+  let stack: Stack;
+  let browser: Chromium;
+  let listener: Server;
+  let callbackUrl: string;
+  const received: URL[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install chromium; .ci/run does it)`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    stack = await startTestStack();
+    listener = createServer((req, res) => {
+      received.push(new URL(req.url!, callbackUrl));
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Signed in. You can close this window.</h1>');
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    callbackUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/callback`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => listener?.close(resolve));
+    await stack?.close();
+  });
+
+  it('shows who asks, where the code goes and what it may do; Allow leads through Entra back to the client', async () => {
+    const provider = new MemoryOAuthProvider({ clientName: 'Screenshot Client', redirectUrl: callbackUrl });
+    assert.equal(await auth(provider, { serverUrl: stack.resourceUrl }), 'REDIRECT');
+    // The dev Entra's CA is made at start; a person accepts it once, the test tells Chromium to.
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 900, height: 900 } });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      // Failed loads are checked by URL below (a missing favicon is not a fault).
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) consoleErrors.push(message.text());
+    });
+    const failedLoads: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400 && new URL(response.url()).pathname !== '/favicon.ico') failedLoads.push(`${response.status()} ${response.url()}`);
+    });
+
+    const response = await page.goto(provider.authorizationUrl!.href);
+    assert.equal(response?.status(), 200);
+    assert.equal(await page.title(), 'Allow Screenshot Client?');
+    const heading = await page.locator('h1').innerText();
+    assert.match(heading, /Screenshot Client wants to use localhost:\d+ as you/);
+    const text = await page.locator('main').innerText();
+    assert.match(text, /Sends you back to\s+127\.0\.0\.1:\d+/);
+    assert.match(text, /runs on your computer/);
+    assert.match(text, /Add, change and delete your data/);
+    const headers = response!.headers();
+    assert.equal(headers['x-frame-options'], 'DENY');
+    assert.match(headers['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+    // The page's own style loads under its CSP nonce: the Allow button is styled, not a bare button.
+    const allowBackground = await page.locator('button.primary').evaluate((element) => getComputedStyle(element).backgroundColor);
+    assert.notEqual(allowBackground, 'rgba(0, 0, 0, 0)');
+    await page.screenshot({ path: `${SCREENSHOTS}consent.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL((url) => url.origin === stack.entra!.origin);
+    await page.screenshot({ path: `${SCREENSHOTS}dev-entra-sign-in.png`, fullPage: true });
+    await page.fill('input[name="username"]', 'alice@contoso.dev');
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(callbackUrl)), page.locator('form').evaluate((form: HTMLFormElement) => form.requestSubmit())]);
+
+    const back = received.at(-1)!;
+    assert.ok(back.searchParams.get('code'), 'the client receives a code');
+    assert.equal(back.searchParams.get('state'), provider.lastState);
+    assert.equal(back.searchParams.get('iss'), stack.issuer);
+    assert.deepEqual(consoleErrors, [], 'no CSP violations or script errors');
+    assert.deepEqual(failedLoads, [], 'every page and resource on the way loaded');
+    await context.close();
+  });
+
+  it('renders an error page, not a redirect, for an unregistered redirect_uri (A1)', async () => {
+    const provider = new MemoryOAuthProvider({ clientName: 'Error Client', redirectUrl: callbackUrl });
+    assert.equal(await auth(provider, { serverUrl: stack.resourceUrl }), 'REDIRECT');
+    const url = new URL(provider.authorizationUrl!);
+    url.searchParams.set('redirect_uri', 'https://attacker.example/steal');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await page.goto(url.href);
+    assert.equal(response?.status(), 400);
+    assert.equal(new URL(page.url()).origin, stack.issuer);
+    assert.match(await page.locator('h1').innerText(), /did not register/);
+    await page.screenshot({ path: `${SCREENSHOTS}error-redirect-uri.png`, fullPage: true });
+    await context.close();
+  });
+});

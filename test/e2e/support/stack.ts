@@ -1,0 +1,18 @@
+import { loadConfig } from '@mcp-bridge/config';
+import { startStack, type Stack } from '@mcp-bridge/dev-stack';
+import { createLogger } from '@mcp-bridge/logger';
+
+/**
+ * The bridge as `pnpm start` runs it (dev Entra simulator, in-process Cosmos-compatible server),
+ * every server on port 0 so that parallel runs never collide.
+ */
+export async function startTestStack(env: Record<string, string> = {}): Promise<Stack> {
+  const config = loadConfig({
+    DANGEROUSLY_USE_DEV_ENTRA: 'true',
+    DANGEROUSLY_USE_EMBEDDED_COSMOS: 'true',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const logger = createLogger({ name: 'e2e', level: config.logLevel });
+  return startStack({ config, logger, ports: { authz: 0, mcp: 0, entra: 0 } });
+}
