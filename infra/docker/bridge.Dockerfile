@@ -10,4 +10,4 @@ COPY . .
 RUN pnpm install --frozen-lockfile
 USER node
 EXPOSE 9000 9100 9443
-CMD ["pnpm", "--filter", "@mcp-bridge/dev-stack", "start"]
+CMD ["pnpm", "--filter", "@mcp-bridge/bridge", "start"]

@@ -12,7 +12,7 @@ const PNPM_VERSION = '10.34.8';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const task = process.argv[2];
 const tasks = {
-  start: ['pnpm', ['--filter', '@mcp-bridge/dev-stack', 'start']],
+  start: ['pnpm', ['--filter', '@mcp-bridge/bridge', 'start']],
   test: ['pnpm', ['exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=1', '--output-logs=full', '--log-order=grouped']],
 };
 if (!tasks[task]) {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { fetch } from 'undici';
-import type { Stack } from '@mcp-bridge/dev-stack';
+import type { Stack } from '@mcp-bridge/bridge';
 import { Browser } from './support/browser.ts';
 import { MemoryOAuthProvider, completeInBrowser, connect, signIn, toolJson } from './support/mcp-client.ts';
 import { startTestStack } from './support/stack.ts';

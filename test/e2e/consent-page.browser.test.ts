@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { chromium, type Browser as Chromium } from 'playwright-core';
-import type { Stack } from '@mcp-bridge/dev-stack';
+import type { Stack } from '@mcp-bridge/bridge';
 import { MemoryOAuthProvider } from './support/mcp-client.ts';
 import { startTestStack } from './support/stack.ts';
 

@@ -30,7 +30,10 @@ export interface AuthzAppOptions {
   store: AuthzStore;
   upstream: UpstreamIdp;
   logger: Logger;
+  /** Private JWKS; the first key signs. Generated and kept in the store when neither this nor a PEM is given. */
   signingJwks?: { keys: Record<string, unknown>[] };
+  /** One PEM private key (EC P-256, RSA or Ed25519). */
+  signingKeyPem?: string;
   cookieKeys?: string[];
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
@@ -55,6 +58,7 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
   const { store, logger, upstream } = options;
   const keys = await resolveKeys(store.secrets, {
     ...(options.signingJwks ? { signingJwks: options.signingJwks } : {}),
+    ...(options.signingKeyPem ? { signingKeyPem: options.signingKeyPem } : {}),
     ...(options.cookieKeys ? { cookieKeys: options.cookieKeys } : {}),
   });
   const secure = new URL(options.issuer).protocol === 'https:';
@@ -64,6 +68,7 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
     resourceUrl: options.resourceUrl,
     adapter: store.adapter,
     signingKeys: keys.signingKeys,
+    signingAlgorithm: keys.signingAlgorithm,
     cookieKeys: keys.cookieKeys,
     secureCookies: secure,
     accounts: store.accounts,

@@ -1,2 +1,2 @@
 export { createAuthzApp, UPSTREAM_CALLBACK_PATH, type AuthzApp, type AuthzAppOptions, type AuthzStore } from './create-authz-app.ts';
-export { generateSigningKey } from './keys.ts';
+export { generateSigningKey, jwkFromPem, algorithmOf, type SigningAlgorithm } from './keys.ts';

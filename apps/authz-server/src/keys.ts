@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import type { JWK } from 'oidc-provider';
 
@@ -7,12 +7,46 @@ export interface SecretRegistry {
   getOrCreate<T>(name: string, create: () => Promise<T> | T): Promise<T>;
 }
 
+/** JWS algorithms we sign access tokens with, by key type (RFC 7518 §3.1, RFC 8037). */
+export type SigningAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
+
 /** Generates an ES256 signing key with its RFC 7638 thumbprint as `kid`. */
 export async function generateSigningKey(): Promise<JWK> {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk = await exportJWK(privateKey);
-  const kid = await calculateJwkThumbprint(jwk);
-  return { ...jwk, kid, alg: 'ES256', use: 'sig' } as JWK;
+  return withKid({ ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig' });
+}
+
+/**
+ * Converts a PKCS#8 (or SEC1/PKCS#1) PEM private key into a private JWK with `kid` and `alg`.
+ *
+ * @example
+ * const jwk = await jwkFromPem(readFileSync('signing-key.pem', 'utf8')); // { kty: 'EC', crv: 'P-256', alg: 'ES256', kid, … }
+ */
+export async function jwkFromPem(pem: string): Promise<JWK> {
+  const key = createPrivateKey(pem);
+  const jwk = key.export({ format: 'jwk' }) as Record<string, unknown>;
+  return withKid({ ...jwk, alg: algorithmOf(jwk), use: 'sig' });
+}
+
+/** The algorithm a key signs with; only keys we can sign access tokens with are accepted. */
+export function algorithmOf(jwk: Record<string, unknown>): SigningAlgorithm {
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  if (jwk.kty === 'RSA') return 'RS256';
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
+  throw new TypeError(`unsupported signing key (kty ${String(jwk.kty)}, crv ${String(jwk.crv)}): use EC P-256, RSA or Ed25519`);
+}
+
+async function withKid(jwk: Record<string, unknown>): Promise<JWK> {
+  const kid = typeof jwk.kid === 'string' ? jwk.kid : await calculateJwkThumbprint(jwk as never);
+  return { ...jwk, kid } as JWK;
+}
+
+export interface ResolvedKeys {
+  /** Private JWKS; the first key signs. */
+  signingKeys: { keys: JWK[] };
+  /** Algorithm of the first key: what access and ID tokens are signed with. */
+  signingAlgorithm: SigningAlgorithm;
+  cookieKeys: string[];
 }
 
 /**
@@ -21,12 +55,17 @@ export async function generateSigningKey(): Promise<JWK> {
  */
 export async function resolveKeys(
   secrets: SecretRegistry,
-  configured: { signingJwks?: { keys: Record<string, unknown>[] }; cookieKeys?: string[] },
-): Promise<{ signingKeys: { keys: JWK[] }; cookieKeys: string[] }> {
-  const signingKeys = configured.signingJwks
-    ? { keys: configured.signingJwks.keys as JWK[] }
-    : await secrets.getOrCreate('signing-keys', async () => ({ keys: [await generateSigningKey()] }));
+  configured: { signingJwks?: { keys: Record<string, unknown>[] }; signingKeyPem?: string; cookieKeys?: string[] },
+): Promise<ResolvedKeys> {
+  let keys: JWK[];
+  if (configured.signingJwks) {
+    keys = await Promise.all(configured.signingJwks.keys.map((key) => withKid({ alg: algorithmOf(key), use: 'sig', ...key })));
+  } else if (configured.signingKeyPem) {
+    keys = [await jwkFromPem(configured.signingKeyPem)];
+  } else {
+    keys = (await secrets.getOrCreate('signing-keys', async () => ({ keys: [await generateSigningKey()] }))).keys;
+  }
   const cookieKeys =
     configured.cookieKeys ?? (await secrets.getOrCreate('cookie-keys', () => [randomBytes(32).toString('base64url')]));
-  return { signingKeys, cookieKeys };
+  return { signingKeys: { keys }, signingAlgorithm: algorithmOf(keys[0] as Record<string, unknown>), cookieKeys };
 }

@@ -25,6 +25,8 @@ export interface ProviderConfigurationOptions {
   adapter: new (name: string) => Adapter;
   /** Private JWKS; the first key signs. */
   signingKeys: { keys: JWK[] };
+  /** JWS algorithm of the first key, used for access tokens and ID tokens. */
+  signingAlgorithm: 'ES256' | 'RS256' | 'EdDSA';
   /** Cookie signing keys; the first signs, all verify (rotation). */
   cookieKeys: string[];
   /** True when the issuer is https: cookies get the `__Host-` prefix and `Secure`. */
@@ -95,7 +97,7 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
-      id_token_signed_response_alg: 'ES256',
+      id_token_signed_response_alg: options.signingAlgorithm,
     },
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     // RFC 7636 + OAuth 2.1: every client, public or confidential, uses PKCE (S256 only in oidc-provider 9).
@@ -146,7 +148,7 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
             audience: resourceUrl,
             accessTokenTTL: options.accessTokenTtlSeconds,
             accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: 'ES256' } },
+            jwt: { sign: { alg: options.signingAlgorithm } },
           };
         },
       },

@@ -23,7 +23,7 @@ export interface BridgeConfig {
   mcp: { resourceUrl: string; host: string; port: number; allowedOrigins: string[] };
   entra: EntraConfig;
   cosmos: CosmosConfig;
-  keys: { signingJwks?: { keys: Record<string, unknown>[] }; cookieKeys?: string[] };
+  keys: { signingJwks?: { keys: Record<string, unknown>[] }; signingKeyPem?: string; cookieKeys?: string[] };
   tokens: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
   dataDir: string;
   logLevel: RawConfig['LOG_LEVEL'];
@@ -136,18 +136,28 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
   }
 
   let signingJwks: BridgeConfig['keys']['signingJwks'];
-  const jwksText = raw.SIGNING_KEYS_JWKS ?? (raw.SIGNING_KEYS_FILE ? readKeyFile(raw.SIGNING_KEYS_FILE, issues) : undefined);
-  if (jwksText !== undefined) {
-    const variable = raw.SIGNING_KEYS_JWKS ? 'SIGNING_KEYS_JWKS' : 'SIGNING_KEYS_FILE';
-    try {
-      const value = JSON.parse(jwksText) as { keys?: unknown };
-      if (!Array.isArray(value.keys) || value.keys.length === 0 || !value.keys.every((key) => key && typeof key === 'object' && 'd' in key)) {
-        issues.push(`${variable}: expected a private JWKS {"keys":[…]} whose keys all have private parts`);
-      } else {
-        signingJwks = { keys: value.keys as Record<string, unknown>[] };
+  let signingKeyPem: string | undefined;
+  const keySources = (['SIGNING_KEYS_JWKS', 'SIGNING_KEY_PEM', 'SIGNING_KEYS_FILE'] as const).filter((name) => raw[name]);
+  if (keySources.length > 1) issues.push(`${keySources.join(', ')}: set only one of them`);
+  const keyText = raw.SIGNING_KEYS_JWKS ?? raw.SIGNING_KEY_PEM ?? (raw.SIGNING_KEYS_FILE ? readKeyFile(raw.SIGNING_KEYS_FILE, issues) : undefined);
+  const keyVariable = keySources[0];
+  if (keyText !== undefined && keyVariable) {
+    if (keyText.trimStart().startsWith('-----BEGIN')) {
+      if (!/-----BEGIN (EC |RSA )?PRIVATE KEY-----/.test(keyText)) issues.push(`${keyVariable}: expected a PEM private key (-----BEGIN PRIVATE KEY-----)`);
+      else signingKeyPem = keyText;
+    } else if (keyVariable === 'SIGNING_KEY_PEM') {
+      issues.push('SIGNING_KEY_PEM: expected a PEM private key (-----BEGIN PRIVATE KEY-----)');
+    } else {
+      try {
+        const value = JSON.parse(keyText) as { keys?: unknown };
+        if (!Array.isArray(value.keys) || value.keys.length === 0 || !value.keys.every((key) => key && typeof key === 'object' && 'd' in key)) {
+          issues.push(`${keyVariable}: expected a private JWKS {"keys":[…]} whose keys all have private parts`);
+        } else {
+          signingJwks = { keys: value.keys as Record<string, unknown>[] };
+        }
+      } catch {
+        issues.push(`${keyVariable}: neither a JWKS (JSON) nor a PEM private key`);
       }
-    } catch {
-      issues.push(`${variable}: not valid JSON`);
     }
   }
   if (raw.COOKIE_KEYS?.some((key) => key.length < 32)) issues.push('COOKIE_KEYS: every key must be at least 32 characters');
@@ -164,7 +174,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
     },
     entra,
     cosmos,
-    keys: { ...(signingJwks ? { signingJwks } : {}), ...(raw.COOKIE_KEYS ? { cookieKeys: raw.COOKIE_KEYS } : {}) },
+    keys: {
+      ...(signingJwks ? { signingJwks } : {}),
+      ...(signingKeyPem ? { signingKeyPem } : {}),
+      ...(raw.COOKIE_KEYS ? { cookieKeys: raw.COOKIE_KEYS } : {}),
+    },
     tokens: { accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS },
     dataDir: raw.DATA_DIR,
     logLevel: raw.LOG_LEVEL,

@@ -56,7 +56,12 @@ export const ConfigSchema = z.object({
     .min(1)
     .optional()
     .describe('Private JWKS (JSON `{"keys":[…]}`) for signing access tokens; the first key signs. Generated once and kept in the store when unset.'),
-  SIGNING_KEYS_FILE: z.string().min(1).optional().describe('Path to a file holding that private JWKS.'),
+  SIGNING_KEY_PEM: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Alternative to SIGNING_KEYS_JWKS: one PKCS#8 PEM private key (EC P-256 → ES256, RSA → RS256, Ed25519 → EdDSA).'),
+  SIGNING_KEYS_FILE: z.string().min(1).optional().describe('Path to a file holding that private JWKS or PEM key.'),
   COOKIE_KEYS: csv
     .optional()
     .describe('Secrets (comma separated, ≥ 32 chars each) that sign cookies; the first signs. Generated once and kept in the store when unset.'),

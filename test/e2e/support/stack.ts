@@ -1,5 +1,5 @@
 import { loadConfig } from '@mcp-bridge/config';
-import { startStack, type Stack } from '@mcp-bridge/dev-stack';
+import { startStack, type Stack } from '@mcp-bridge/bridge';
 import { createLogger } from '@mcp-bridge/logger';
 
 /**

@@ -1,8 +1,9 @@
 /**
- * `pnpm start`: the whole bridge on a laptop. Without Entra or Cosmos settings it uses the dev Entra
+ * The bridge in one process (`npm start`, and the container image). Without Entra or Cosmos settings it uses the dev Entra
  * simulator (test users alice@contoso.dev and bob@contoso.dev) and an in-memory Cosmos-compatible
  * server; with them it runs against the real ones.
  */
+import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '@mcp-bridge/config';
 import { createLogger } from '@mcp-bridge/logger';
 import { startStack } from './start-stack.ts';
@@ -13,6 +14,8 @@ const hasEntra = Boolean(env.ENTRA_CLIENT_ID || env.ENTRA_TENANT_ID || env.ENTRA
 const hasCosmos = Boolean(env.COSMOS_CONNECTION_STRING || env.COSMOS_ENDPOINT || env.COSMOS_KEY);
 env.DANGEROUSLY_USE_DEV_ENTRA ??= hasEntra ? 'false' : 'true';
 env.DANGEROUSLY_USE_EMBEDDED_COSMOS ??= hasCosmos ? 'false' : 'true';
+// A relative DATA_DIR means relative to where the user typed the command (pnpm runs us in our package).
+env.DATA_DIR = resolve(env.INIT_CWD ?? process.cwd(), env.DATA_DIR || '.data');
 
 let config;
 try {

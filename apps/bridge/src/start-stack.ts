@@ -111,6 +111,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       upstream,
       logger: logger.child({ app: 'authz-server' }),
       ...(config.keys.signingJwks ? { signingJwks: config.keys.signingJwks } : {}),
+      ...(config.keys.signingKeyPem ? { signingKeyPem: config.keys.signingKeyPem } : {}),
       ...(config.keys.cookieKeys ? { cookieKeys: config.keys.cookieKeys } : {}),
       accessTokenTtlSeconds: config.tokens.accessTokenTtlSeconds,
       refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,
