@@ -1,22 +1,37 @@
+/**
+ * The MCP server on its own, for deployments that run it apart from the authorization server
+ * (`apps/bridge` runs both in one process). Settings: docs/configuration.md.
+ */
 import { createServer } from 'node:http';
+import { ConfigError, loadMcpServerConfig } from '@mcp-bridge/config';
 import { createLogger } from '@mcp-bridge/logger';
 import { connectCosmos } from '@mcp-bridge/store-cosmos';
 import { createMcpApp } from './app.ts';
-import { readMcpServerEnv } from './env.ts';
 
-const logger = createLogger({ name: 'mcp-server' });
-const env = readMcpServerEnv(process.env);
-const { database, client } = await connectCosmos(env.cosmos);
+let config;
+try {
+  config = loadMcpServerConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee docs/configuration.md.\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+const logger = createLogger({ name: 'mcp-server', level: config.logLevel });
+for (const warning of config.warnings) logger.warn(warning);
+
+const { database, client } = await connectCosmos(config.cosmos);
 const app = await createMcpApp({
-  resourceUrl: env.resourceUrl,
-  issuer: env.issuer,
+  resourceUrl: config.resourceUrl,
+  issuer: config.issuer,
   database,
-  allowedOrigins: env.allowedOrigins,
-  dangerouslyDisableAuth: env.dangerouslyDisableAuth,
+  allowedOrigins: config.allowedOrigins,
+  dangerouslyDisableAuth: config.dangerouslyDisableAuth,
   logger,
 });
 const server = createServer(app.handler);
-server.listen(env.port, () => logger.info({ resourceUrl: env.resourceUrl, port: env.port }, 'MCP server listening'));
+server.listen(config.port, config.host, () => logger.info({ resourceUrl: config.resourceUrl, port: config.port }, 'MCP server listening'));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

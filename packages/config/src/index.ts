@@ -1,3 +1,11 @@
 export { ConfigSchema, type RawConfig } from './schema.ts';
-export { loadConfig, ConfigError, type BridgeConfig, type EntraConfig, type CosmosConfig } from './load-config.ts';
+export {
+  loadConfig,
+  loadMcpServerConfig,
+  ConfigError,
+  type BridgeConfig,
+  type McpServerConfig,
+  type EntraConfig,
+  type CosmosConfig,
+} from './load-config.ts';
 export { renderConfigurationDocs } from './render-docs.ts';

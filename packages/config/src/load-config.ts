@@ -107,33 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
     }
   }
 
-  let cosmos: CosmosConfig | undefined;
-  if (raw.COSMOS_CONNECTION_STRING) {
-    const parts = Object.fromEntries(
-      raw.COSMOS_CONNECTION_STRING.split(';')
-        .filter(Boolean)
-        .map((part) => {
-          const at = part.indexOf('=');
-          return [part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()];
-        }),
-    );
-    if (!parts.accountendpoint || !parts.accountkey) {
-      issues.push('COSMOS_CONNECTION_STRING: expected AccountEndpoint=…;AccountKey=…;');
-    } else {
-      cosmos = { mode: 'remote', endpoint: parts.accountendpoint, key: parts.accountkey, databaseId: raw.COSMOS_DATABASE };
-    }
-  } else if (raw.COSMOS_ENDPOINT || raw.COSMOS_KEY) {
-    if (!raw.COSMOS_ENDPOINT) issues.push('COSMOS_ENDPOINT: required when COSMOS_KEY is set');
-    if (!raw.COSMOS_KEY) issues.push('COSMOS_KEY: required when COSMOS_ENDPOINT is set');
-    if (raw.COSMOS_ENDPOINT && raw.COSMOS_KEY) {
-      cosmos = { mode: 'remote', endpoint: raw.COSMOS_ENDPOINT, key: raw.COSMOS_KEY, databaseId: raw.COSMOS_DATABASE };
-    }
-  } else if (raw.DANGEROUSLY_USE_EMBEDDED_COSMOS) {
-    cosmos = { mode: 'embedded', databaseId: raw.COSMOS_DATABASE };
-    warnings.push('DANGEROUSLY_USE_EMBEDDED_COSMOS=true: all state is in memory and lost when the process exits');
-  } else {
-    issues.push('COSMOS_CONNECTION_STRING or COSMOS_ENDPOINT + COSMOS_KEY: required unless DANGEROUSLY_USE_EMBEDDED_COSMOS=true');
-  }
+  const cosmos = cosmosConfig(raw, issues, warnings);
 
   let signingJwks: BridgeConfig['keys']['signingJwks'];
   let signingKeyPem: string | undefined;
@@ -187,6 +161,38 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
   return deepFreeze(config);
 }
 
+function cosmosConfig(raw: RawConfig, issues: string[], warnings: string[]): CosmosConfig | undefined {
+  let cosmos: CosmosConfig | undefined;
+  if (raw.COSMOS_CONNECTION_STRING) {
+    const parts = Object.fromEntries(
+      raw.COSMOS_CONNECTION_STRING.split(';')
+        .filter(Boolean)
+        .map((part) => {
+          const at = part.indexOf('=');
+          return [part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()];
+        }),
+    );
+    if (!parts.accountendpoint || !parts.accountkey) {
+      issues.push('COSMOS_CONNECTION_STRING: expected AccountEndpoint=…;AccountKey=…;');
+    } else {
+      cosmos = { mode: 'remote', endpoint: parts.accountendpoint, key: parts.accountkey, databaseId: raw.COSMOS_DATABASE };
+    }
+  } else if (raw.COSMOS_ENDPOINT || raw.COSMOS_KEY) {
+    if (!raw.COSMOS_ENDPOINT) issues.push('COSMOS_ENDPOINT: required when COSMOS_KEY is set');
+    if (!raw.COSMOS_KEY) issues.push('COSMOS_KEY: required when COSMOS_ENDPOINT is set');
+    if (raw.COSMOS_ENDPOINT && raw.COSMOS_KEY) {
+      cosmos = { mode: 'remote', endpoint: raw.COSMOS_ENDPOINT, key: raw.COSMOS_KEY, databaseId: raw.COSMOS_DATABASE };
+    }
+  } else if (raw.DANGEROUSLY_USE_EMBEDDED_COSMOS) {
+    cosmos = { mode: 'embedded', databaseId: raw.COSMOS_DATABASE };
+    warnings.push('DANGEROUSLY_USE_EMBEDDED_COSMOS=true: all state is in memory and lost when the process exits');
+  } else {
+    issues.push('COSMOS_CONNECTION_STRING or COSMOS_ENDPOINT + COSMOS_KEY: required unless DANGEROUSLY_USE_EMBEDDED_COSMOS=true');
+  }
+
+  return cosmos;
+}
+
 function readKeyFile(path: string, issues: string[]): string | undefined {
   try {
     return readFileSync(path, 'utf8');
@@ -202,4 +208,52 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The slice of the configuration the MCP server needs when it runs on its own (apps/mcp-server). */
+export interface McpServerConfig {
+  resourceUrl: string;
+  issuer: string;
+  host: string;
+  port: number;
+  allowedOrigins: string[];
+  cosmos: Extract<CosmosConfig, { mode: 'remote' }>;
+  dangerouslyDisableAuth: boolean;
+  logLevel: RawConfig['LOG_LEVEL'];
+  warnings: string[];
+}
+
+/**
+ * Reads the MCP server's settings from the same schema as the bridge: `MCP_RESOURCE_URL`,
+ * `AUTHZ_ISSUER`, Cosmos, `MCP_ALLOWED_ORIGINS`, `MCP_DANGEROUSLY_DISABLE_AUTH`. Entra settings are not
+ * needed. Reports every problem at once.
+ *
+ * @example
+ * const config = loadMcpServerConfig(process.env);
+ */
+export function loadMcpServerConfig(env: Record<string, string | undefined>): Readonly<McpServerConfig> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  }
+  const raw = parsed.data;
+  const issues: string[] = [];
+  const warnings: string[] = [];
+  const cosmos = cosmosConfig(raw, issues, warnings);
+  if (cosmos?.mode === 'embedded') issues.push('DANGEROUSLY_USE_EMBEDDED_COSMOS: the MCP server on its own needs a shared Cosmos DB (COSMOS_ENDPOINT + COSMOS_KEY)');
+  const resource = new URL(raw.MCP_RESOURCE_URL);
+  if (raw.MCP_DANGEROUSLY_DISABLE_AUTH) warnings.push('MCP_DANGEROUSLY_DISABLE_AUTH=true: the MCP server accepts requests WITHOUT authentication');
+  if (issues.length > 0 || !cosmos || cosmos.mode !== 'remote') throw new ConfigError(issues);
+  return deepFreeze({
+    resourceUrl: resource.href,
+    issuer: new URL(raw.AUTHZ_ISSUER).origin,
+    host: raw.LISTEN_HOST,
+    port: raw.MCP_PORT ?? defaultPort(resource),
+    allowedOrigins: raw.MCP_ALLOWED_ORIGINS,
+    cosmos,
+    dangerouslyDisableAuth: raw.MCP_DANGEROUSLY_DISABLE_AUTH,
+    logLevel: raw.LOG_LEVEL,
+    warnings,
+  });
 }

@@ -80,6 +80,9 @@ export const ConfigSchema = z.object({
   DANGEROUSLY_USE_EMBEDDED_COSMOS: bool
     .default(false)
     .describe('Start an in-memory Cosmos-compatible server in process when no Cosmos is configured. Data is lost on exit. Never in production.'),
+  MCP_DANGEROUSLY_DISABLE_AUTH: bool
+    .default(false)
+    .describe('MCP server only (apps/mcp-server run on its own): serve tools WITHOUT authentication, as one anonymous user — for the MCP conformance suite. Never in production.'),
   DANGEROUSLY_ALLOW_INSECURE_ISSUER: bool
     .default(false)
     .describe('Allow an http:// issuer on a non-loopback host. Never in production.'),

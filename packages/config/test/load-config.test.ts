@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../src/index.ts';
+import { ConfigError, loadConfig, loadMcpServerConfig } from '../src/index.ts';
 
 const DEV = { DANGEROUSLY_USE_DEV_ENTRA: 'true', DANGEROUSLY_USE_EMBEDDED_COSMOS: 'true' };
 
@@ -73,5 +73,31 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     const config = loadConfig({ ...DEV, COSMOS_ENDPOINT: '', COSMOS_KEY: '' });
     assert.equal(config.cosmos.mode, 'embedded');
+  });
+});
+
+describe('loadMcpServerConfig', () => {
+  it('reads the MCP server slice without Entra settings', () => {
+    const config = loadMcpServerConfig({
+      MCP_RESOURCE_URL: 'http://localhost:9100/mcp',
+      COSMOS_ENDPOINT: 'http://127.0.0.1:8081',
+      COSMOS_KEY: 'key',
+      MCP_ALLOWED_ORIGINS: 'http://localhost:6274, http://127.0.0.1:6274',
+      MCP_DANGEROUSLY_DISABLE_AUTH: 'true',
+    });
+    assert.equal(config.resourceUrl, 'http://localhost:9100/mcp');
+    assert.equal(config.issuer, 'http://localhost:9000');
+    assert.equal(config.port, 9100);
+    assert.deepEqual(config.allowedOrigins, ['http://localhost:6274', 'http://127.0.0.1:6274']);
+    assert.equal(config.dangerouslyDisableAuth, true);
+    assert.match(config.warnings[0]!, /WITHOUT authentication/);
+  });
+
+  it('needs a shared Cosmos DB', () => {
+    assert.throws(() => loadMcpServerConfig({}), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.issues.join('\n'), /COSMOS_CONNECTION_STRING or COSMOS_ENDPOINT \+ COSMOS_KEY/);
+      return true;
+    });
   });
 });
