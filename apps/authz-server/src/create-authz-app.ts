@@ -6,7 +6,7 @@ import type { Logger } from '@mcp-bridge/logger';
 import { interactionRoutes, type AccountWriter, type ConsentRegistry } from './interactions/routes.ts';
 import { UpstreamLoginStore } from './interactions/upstream-login.ts';
 import { resolveKeys, type SecretRegistry } from './keys.ts';
-import { defaultScopeOnAuthorize, healthCheck, requestLog, securityHeaders } from './middleware.ts';
+import { canonicalResourceParameter, defaultScopeOnAuthorize, healthCheck, openCors, requestLog, securityHeaders } from './middleware.ts';
 import { errorPageText, renderPage } from './pages.ts';
 import { subscribeProviderEvents } from './events.ts';
 
@@ -96,7 +96,9 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
   provider.use(requestLog(logger));
   provider.use(securityHeaders);
   provider.use(healthCheck('/healthz', () => store.health(), logger));
+  provider.use(openCors('/register', ['POST']));
   provider.use(defaultScopeOnAuthorize('/authorize'));
+  provider.use(canonicalResourceParameter(options.resourceUrl, { authorization: '/authorize', token: '/token' }));
   provider.use(
     interactionRoutes({
       provider,
@@ -106,6 +108,7 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
       accounts: store.accounts,
       resourceUrl: options.resourceUrl,
       csrfKey,
+      issuer: options.issuer,
       callbackPath: UPSTREAM_CALLBACK_PATH,
       logger,
     }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { withDefaultResourceScopes } from '@mcp-bridge/authz-core';
+import { parse as parseQuery } from 'node:querystring';
+import { OAuthError, isSameResource, withDefaultResourceScopes } from '@mcp-bridge/authz-core';
 import type { Logger } from '@mcp-bridge/logger';
 
 /**
@@ -66,5 +67,69 @@ export function healthCheck(path: string, check: () => Promise<void>, logger: Lo
       ctx.status = 503;
       ctx.body = { status: 'unavailable', error: 'temporarily_unavailable', error_description: 'the store is unreachable' };
     }
+  };
+}
+
+/**
+ * Rewrites a `resource` parameter that names our MCP server in another spelling (trailing slash,
+ * upper-case host, default port — RFC 8707 §2, interop rule 8) to the exact configured URL, on
+ * GET /authorize and on POST /token, so that oidc-provider's exact-match checks between the grant and
+ * later token requests hold whichever spelling each request used. Other values are left for
+ * oidc-provider to refuse with `invalid_target`.
+ *
+ * On /token the form body is read here (same 56 KiB limit as oidc-provider) and handed on as
+ * `ctx.request.body`, which oidc-provider accepts in place of the stream.
+ */
+export function canonicalResourceParameter(resourceUrl: string, paths: { authorization: string; token: string }): Middleware {
+  const canonical = (value: unknown) => (typeof value === 'string' && value !== resourceUrl && isSameResource(value, resourceUrl) ? resourceUrl : value);
+  return async (ctx, next) => {
+    if (ctx.path === paths.authorization && ctx.method === 'GET') {
+      const params = new URLSearchParams(ctx.querystring);
+      const resources = params.getAll('resource');
+      if (resources.length === 1 && canonical(resources[0]) !== resources[0]) {
+        params.set('resource', resourceUrl);
+        ctx.querystring = params.toString();
+      }
+    } else if (ctx.path === paths.token && ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
+      const body = parseQuery(await readLimited(ctx.req, TOKEN_BODY_LIMIT_BYTES));
+      body.resource = canonical(body.resource) as string | string[] | undefined;
+      if (body.resource === undefined) delete body.resource;
+      (ctx.request as { body?: unknown }).body = body;
+    }
+    await next();
+  };
+}
+
+/** oidc-provider's own limit for request bodies. */
+const TOKEN_BODY_LIMIT_BYTES = 56 * 1024;
+
+async function readLimited(stream: AsyncIterable<Buffer>, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > limit) throw new OAuthError('invalid_request', 'request body too large', { status: 413 });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * CORS for endpoints browser-based MCP clients call (MCP Inspector in direct mode; interop rule 11)
+ * that oidc-provider does not cover itself: dynamic registration. Any origin, no credentials.
+ */
+export function openCors(path: string, methods: string[]): Middleware {
+  return async (ctx, next) => {
+    if (ctx.path !== path || !ctx.get('origin')) return next();
+    if (ctx.method === 'OPTIONS') {
+      ctx.set('Access-Control-Allow-Origin', '*');
+      ctx.set('Access-Control-Allow-Methods', methods.join(', '));
+      ctx.set('Access-Control-Allow-Headers', ctx.get('access-control-request-headers') || 'content-type');
+      ctx.set('Access-Control-Max-Age', '3600');
+      ctx.status = 204;
+      return;
+    }
+    await next();
+    if (methods.includes(ctx.method)) ctx.set('Access-Control-Allow-Origin', '*');
   };
 }

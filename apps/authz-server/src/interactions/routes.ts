@@ -45,6 +45,8 @@ export interface InteractionRoutesOptions {
   resourceUrl: string;
   /** Key for the consent form's CSRF token. */
   csrfKey: Buffer;
+  /** Our issuer; its origin is the only one allowed to post the consent form. */
+  issuer: string;
   /** Path of the upstream callback on our origin. */
   callbackPath: string;
   logger: Logger;
@@ -103,7 +105,7 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
   }
 
   async function decide(ctx: Context, uid: string): Promise<void> {
-    assertSameOrigin(ctx);
+    assertSameOrigin(ctx, new URL(options.issuer).origin);
     const form = await readForm(ctx);
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (details.uid !== uid) throw new errors.SessionNotFound('interaction mismatch');
@@ -277,13 +279,14 @@ export function consentWarnings(redirectUri: string): string[] {
 }
 
 /** Cross-site form posts are refused (attack catalogue A22); SameSite=Lax cookies are the second line. */
-function assertSameOrigin(ctx: Context): void {
+function assertSameOrigin(ctx: Context, ownOrigin: string): void {
   const site = ctx.get('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') {
     throw new OAuthError('invalid_request', 'cross-site form submission refused', { status: 403 });
   }
   const origin = ctx.get('origin');
-  if (origin && origin !== ctx.origin) {
+  // Koa's ctx.origin echoes the request's Origin header, so compare with the issuer's origin.
+  if (origin && origin !== ownOrigin) {
     throw new OAuthError('invalid_request', 'cross-site form submission refused', { status: 403 });
   }
 }
