@@ -395,35 +395,40 @@ describe('authorization server (black box, real stack)', () => {
       client = await registerPublicClient('Authorize endpoint tests');
     });
 
-    it('redirects a request without code_challenge back with invalid_request, iss and state (A4)', async () => {
-      const state = 'no-pkce-state';
-      const params: Record<string, string | undefined> = { ...validAuthorizeParams(client, 'unused', state), code_challenge: undefined, code_challenge_method: undefined };
+    it('refuses a request without code_challenge on an error page, not by a redirect (A4, A3)', async () => {
+      const params: Record<string, string | undefined> = { ...validAuthorizeParams(client, 'unused', 'no-pkce-state'), code_challenge: undefined, code_challenge_method: undefined };
       const response = await fetch(authorizeUrl(params), { redirect: 'manual' });
-      await response.body?.cancel();
-      assert.equal(response.status, 303);
-      const location = new URL(response.headers.get('location')!);
-      assert.equal(`${location.origin}${location.pathname}`, LOOPBACK_REDIRECT, 'sent to the registered redirect_uri');
-      assert.equal(location.searchParams.get('error'), 'invalid_request');
-      assert.match(location.searchParams.get('error_description') ?? '', /PKCE|code_challenge/);
-      assert.equal(location.searchParams.get('iss'), issuer, 'RFC 9207 iss on the error response');
-      assert.equal(location.searchParams.get('state'), state);
-      assert.equal(location.searchParams.get('code'), null);
+      const html = await assertErrorPage(response, 400, 'invalid_request');
+      assert.match(html, /PKCE|code_challenge/);
     });
 
     it('refuses code_challenge_method=plain (A5)', async () => {
       const { verifier } = pkce();
-      const state = 'plain-state';
-      const params = { ...validAuthorizeParams(client, verifier, state), code_challenge_method: 'plain' };
+      const params = { ...validAuthorizeParams(client, verifier, 'plain-state'), code_challenge_method: 'plain' };
       const response = await fetch(authorizeUrl(params), { redirect: 'manual' });
-      await response.body?.cancel();
-      assert.equal(response.status, 303);
-      const location = new URL(response.headers.get('location')!);
-      assert.equal(`${location.origin}${location.pathname}`, LOOPBACK_REDIRECT);
-      assert.equal(location.searchParams.get('error'), 'invalid_request');
-      assert.match(location.searchParams.get('error_description') ?? '', /code_challenge_method/);
-      assert.equal(location.searchParams.get('iss'), issuer);
-      assert.equal(location.searchParams.get('state'), state);
-      assert.equal(location.searchParams.get('code'), null);
+      const html = await assertErrorPage(response, 400, 'invalid_request');
+      assert.match(html, /code_challenge_method/);
+    });
+
+    it('never redirects an error to a registered redirect URI before the person interacted (A3)', async () => {
+      // An attacker registers their own redirect URI, then probes with prompt=none or a bad scope:
+      // the answer must not land on their site (open redirector, session probing).
+      const attacker = await fetch(`${issuer}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_name: 'Attacker', redirect_uris: ['https://attacker.example/cb'], token_endpoint_auth_method: 'none' }),
+      });
+      assert.equal(attacker.status, 201);
+      const attackerClient = (await attacker.json()) as RegisteredClient;
+      const { challenge } = pkce();
+      const base = validAuthorizeParams(attackerClient, challenge, 'probe', 'https://attacker.example/cb');
+      for (const extra of [{ prompt: 'none' }, { scope: 'mcp:read \u0001' }, { response_mode: 'form_post' }, { response_mode: 'fragment', prompt: 'none' }]) {
+        const response = await fetch(authorizeUrl({ ...base, ...extra }), { redirect: 'manual' });
+        const body = await response.text();
+        assert.equal(response.status, 400, JSON.stringify(extra));
+        assert.equal(response.headers.get('location'), null, JSON.stringify(extra));
+        assert.doesNotMatch(body, /attacker\.example/, JSON.stringify(extra));
+      }
     });
 
     it('shows an error page on our origin for an unregistered redirect_uri, never a redirect (A1)', async () => {

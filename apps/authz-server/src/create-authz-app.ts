@@ -6,8 +6,16 @@ import type { Logger } from '@mcp-bridge/logger';
 import { interactionRoutes, type AccountWriter, type ConsentRegistry } from './interactions/routes.ts';
 import { UpstreamLoginStore } from './interactions/upstream-login.ts';
 import { resolveKeys, type SecretRegistry } from './keys.ts';
-import { canonicalResourceParameter, defaultScopeOnAuthorize, healthCheck, openCors, requestLog, securityHeaders } from './middleware.ts';
-import { errorPageText, renderPage } from './pages.ts';
+import {
+  canonicalResourceParameter,
+  defaultScopeOnAuthorize,
+  healthCheck,
+  noErrorRedirectsFromAuthorize,
+  openCors,
+  requestLog,
+  securityHeaders,
+} from './middleware.ts';
+import { renderErrorPage } from './pages.ts';
 import { subscribeProviderEvents } from './events.ts';
 
 /** The path of the one upstream callback URL registered at Entra. */
@@ -75,15 +83,10 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 600,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 14 * 24 * 3600,
     ...(options.staticClients ? { staticClients: options.staticClients } : {}),
-    async renderError(ctx, out) {
+    async renderError(ctx, out, error) {
       const code = String(out.error ?? 'server_error');
-      await renderPage(ctx as never, 'error', {
-        title: 'Sign-in problem',
-        ...errorPageText(code, code === 'server_error' ? undefined : (out.error_description as string | undefined)),
-        code,
-        requestId: (ctx as KoaContextWithOIDC).state?.requestId as string | undefined,
-        upstreamName,
-      });
+      const status = (error as { status?: number }).status ?? (code === 'server_error' ? 500 : 400);
+      await renderErrorPage(ctx as never, { status, code, description: out.error_description as string | undefined, upstreamName });
     },
   });
 
@@ -97,6 +100,7 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
   provider.use(securityHeaders);
   provider.use(healthCheck('/healthz', () => store.health(), logger));
   provider.use(openCors('/register', ['POST']));
+  provider.use(noErrorRedirectsFromAuthorize('/authorize', options.issuer, upstreamName));
   provider.use(defaultScopeOnAuthorize('/authorize'));
   provider.use(canonicalResourceParameter(options.resourceUrl, { authorization: '/authorize', token: '/token' }));
   provider.use(

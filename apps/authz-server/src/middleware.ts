@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import { parse as parseQuery } from 'node:querystring';
 import { OAuthError, isSameResource, withDefaultResourceScopes } from '@mcp-bridge/authz-core';
 import type { Logger } from '@mcp-bridge/logger';
+import { renderErrorPage } from './pages.ts';
 
 /**
  * Headers on every response: no framing anywhere (MCP AS11, attack catalogue A23), no MIME sniffing,
@@ -12,7 +13,7 @@ export const securityHeaders: Middleware = async (ctx, next) => {
   await next();
   ctx.set('X-Frame-Options', 'DENY');
   ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('Referrer-Policy', 'no-referrer');
+  if (!ctx.response.get('Referrer-Policy')) ctx.set('Referrer-Policy', 'no-referrer');
   if (!ctx.response.get('Content-Security-Policy')) ctx.set('Content-Security-Policy', "frame-ancestors 'none'");
 };
 
@@ -92,7 +93,19 @@ export function canonicalResourceParameter(resourceUrl: string, paths: { authori
       }
     } else if (ctx.path === paths.token && ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
       const body = parseQuery(await readLimited(ctx.req, TOKEN_BODY_LIMIT_BYTES));
-      body.resource = canonical(body.resource) as string | string[] | undefined;
+      if (body.resource !== undefined && (typeof body.resource !== 'string' || !isSameResource(body.resource, resourceUrl))) {
+        // Refused here, before oidc-provider: it rotates (consumes) a refresh token before it checks
+        // `resource`, so a client that sent a wrong one would lose its refresh token (RFC 8707 §2.2).
+        ctx.status = 400;
+        ctx.set('Cache-Control', 'no-store');
+        if (ctx.get('origin')) ctx.set('Access-Control-Allow-Origin', '*');
+        ctx.body = {
+          error: 'invalid_target',
+          error_description: `this server issues tokens for ${resourceUrl} only; send that resource or none`,
+        };
+        return;
+      }
+      body.resource = canonical(body.resource) as string | undefined;
       if (body.resource === undefined) delete body.resource;
       (ctx.request as { body?: unknown }).body = body;
     }
@@ -131,5 +144,36 @@ export function openCors(path: string, methods: string[]): Middleware {
     }
     await next();
     if (methods.includes(ctx.method)) ctx.set('Access-Control-Allow-Origin', '*');
+  };
+}
+
+/**
+ * No error is redirected from /authorize itself, only from its resume after the person interacted
+ * (attack catalogue A3; RFC 9700 §4.11.2 open redirectors). oidc-provider redirects errors such as
+ * `invalid_scope`, `login_required` or a missing PKCE challenge to any registered redirect URI — and
+ * registration is open, so that URI may be an attacker's, and the error code would tell a page whether
+ * its visitor has a session here. Such responses become our error page instead; only `query` responses
+ * are allowed (a `form_post` error page would post the same leak).
+ */
+export function noErrorRedirectsFromAuthorize(authorizationPath: string, issuer: string, upstreamName: string): Middleware {
+  const ownOrigin = new URL(issuer).origin;
+  return async (ctx, next) => {
+    if (ctx.path !== authorizationPath) return next();
+    const responseMode = ctx.method === 'GET' ? ctx.query.response_mode : undefined;
+    if (responseMode !== undefined && responseMode !== 'query') {
+      await renderErrorPage(ctx, { status: 400, code: 'invalid_request', description: 'only response_mode=query is supported', upstreamName });
+      return;
+    }
+    await next();
+    const location = ctx.status >= 300 && ctx.status < 400 ? ctx.response.get('location') : '';
+    const target = location ? URL.parse(location, issuer) : null;
+    if (!target || target.origin === ownOrigin || !target.searchParams.has('error')) return;
+    ctx.remove('Location');
+    await renderErrorPage(ctx, {
+      status: 400,
+      code: target.searchParams.get('error') ?? 'invalid_request',
+      description: target.searchParams.get('error_description') ?? undefined,
+      upstreamName,
+    });
   };
 }

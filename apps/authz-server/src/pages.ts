@@ -14,6 +14,9 @@ export async function renderPage(ctx: Context, view: 'consent' | 'error', data: 
   const html = await ejs.renderFile(`${VIEWS_DIR}${view}.ejs`, { ...data, nonce }, { async: true, root: VIEWS_DIR });
   ctx.set('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'`);
   ctx.set('Cache-Control', 'no-store');
+  // Same-origin referrers only: the consent form's POST then carries our Origin (with no-referrer,
+  // browsers send `Origin: null`), and nothing leaks to other sites.
+  ctx.set('Referrer-Policy', 'same-origin');
   ctx.type = 'html';
   ctx.body = html;
 }
@@ -67,4 +70,22 @@ const TEXTS: Record<string, ErrorPageText> = {
 export function errorPageText(code: string, description?: string): ErrorPageText {
   const base = TEXTS[code] ?? TEXTS.invalid_request!;
   return description ? { ...base, explanation: `${base.explanation} (${description})` } : base;
+}
+
+/**
+ * Renders the error page for a person at the browser: what happened, what to do, a reference.
+ * `description` is shown only for client errors; a server error's detail stays in the logs.
+ */
+export async function renderErrorPage(
+  ctx: Context,
+  options: { status: number; code: string; description?: string | undefined; upstreamName: string },
+): Promise<void> {
+  ctx.status = options.status;
+  await renderPage(ctx, 'error', {
+    title: 'Sign-in problem',
+    ...errorPageText(options.code, options.status >= 500 ? undefined : options.description),
+    code: options.code,
+    requestId: ctx.state.requestId as string | undefined,
+    upstreamName: options.upstreamName,
+  });
 }

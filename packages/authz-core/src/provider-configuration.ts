@@ -72,9 +72,10 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
         interaction: `${cookiePrefix}mcpb.interaction`,
         resume: `${cookiePrefix}mcpb.resume`,
       },
-      // SameSite=Lax, HttpOnly, signed; Secure follows the request scheme (MCP AS11).
-      long: { httpOnly: true, sameSite: 'lax', signed: true, path: '/' },
-      short: { httpOnly: true, sameSite: 'lax', signed: true, path: '/' },
+      // SameSite=Lax, HttpOnly, signed; Secure follows the request scheme (MCP AS11). Short-lived
+      // cookies keep oidc-provider's per-interaction paths, so two sign-ins in two tabs do not collide.
+      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      short: { httpOnly: true, sameSite: 'lax', signed: true },
     },
     routes: {
       authorization: '/authorize',
@@ -85,7 +86,6 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
       jwks: '/jwks',
       userinfo: '/userinfo',
       end_session: '/logout',
-      pushed_authorization_request: '/par',
     },
     scopes: [...SUPPORTED_SCOPES],
     claims: {
@@ -106,7 +106,8 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
       // RFC 7591 §2 fields some clients send (mcp-remote: software_id); kept, not interpreted.
       properties: ['software_id', 'software_version'],
       // The validator runs once per listed property, before oidc-provider's own checks; the policy is
-      // applied on the first so it runs once per client (DCR, CIMD and clients loaded from the store).
+      // applied on `software_id` so it runs once per client (DCR, CIMD and clients loaded from the
+      // store). Keep `software_id` in this list: without it the policy would silently not run.
       validator(_ctx, key, _value, metadata) {
         if (key === 'software_id') applyClientRegistrationPolicy(metadata as Record<string, unknown>);
       },
@@ -116,7 +117,8 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
       registration: {
         enabled: true,
         initialAccessToken: false, // open DCR (MCP AS6)
-        issueRegistrationAccessToken: true,
+        // Registration management (RFC 7592) is off, so a registration access token would be useless.
+        issueRegistrationAccessToken: false,
       },
       registrationManagement: { enabled: false },
       // A client may revoke (RFC 7009 §2.1) and introspect (RFC 7662 §2.1) only tokens issued to itself;
@@ -131,7 +133,8 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
       },
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },
-      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      // PAR would bypass the default-scope and resource policies applied to /authorize; no MCP client uses it.
+      pushedAuthorizationRequests: { enabled: false },
       claimsParameter: { enabled: false },
       resourceIndicators: {
         enabled: true,
@@ -193,6 +196,9 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
         },
       };
     },
+    // CORS on /token, /revoke, /introspect for browser-based clients (MCP Inspector direct mode;
+    // interop rule 11): any origin, since PKCE and client authentication protect these endpoints.
+    clientBasedCORS: () => true,
     interactions: {
       url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },

@@ -128,9 +128,15 @@ export function createOidcAdapter(options: OidcAdapterOptions): AdapterConstruct
       const existing = current.resource.members.find((m) => m.key === member.key);
       if (existing && existing.expiresAt === member.expiresAt && !isExpired(current.resource.expiresAt, at)) return;
       const others = current.resource.members.filter((m) => m.key !== member.key);
-      await container.item(key, key).replace(grantIndexBody(grantId, [...others, member], at), {
-        accessCondition: { type: 'IfMatch', condition: current.etag },
-      });
+      try {
+        await container.item(key, key).replace(grantIndexBody(grantId, [...others, member], at), {
+          accessCondition: { type: 'IfMatch', condition: current.etag },
+        });
+      } catch (err) {
+        // 404: the index was deleted between the read and the write; start again with a new one.
+        if (cosmosStatus(err) === 404) throw new RetryAttempt();
+        throw err;
+      }
     });
   }
 
@@ -145,9 +151,15 @@ export function createOidcAdapter(options: OidcAdapterOptions): AdapterConstruct
         return;
       }
       if (body.members.length === current.resource.members.length) return;
-      await container.item(key, key).replace(body, {
-        accessCondition: { type: 'IfMatch', condition: current.etag },
-      });
+      try {
+        await container.item(key, key).replace(body, {
+          accessCondition: { type: 'IfMatch', condition: current.etag },
+        });
+      } catch (err) {
+        // 404: a concurrent revokeByGrantId deleted the whole index (oidc-provider destroys a replayed
+        // refresh token and revokes its grant at the same time) — nothing is left to remove.
+        if (cosmosStatus(err) !== 404) throw err;
+      }
     });
   }
 

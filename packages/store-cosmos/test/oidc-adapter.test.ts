@@ -310,6 +310,17 @@ describe('oidc-provider adapter: revokeByGrantId without queries', () => {
     assert.equal(await new Adapter('RefreshToken').find('rt-par'), undefined);
   });
 
+  it('lets a destroy race a revocation of the same grant (refresh token replay)', async () => {
+    // oidc-provider destroys the replayed refresh token and revokes its grant in parallel.
+    for (let round = 0; round < 10; round += 1) {
+      const grantId = uniqueId('grant');
+      const ids = [`rt-race-${round}-a`, `rt-race-${round}-b`, `rt-race-${round}-c`];
+      for (const id of ids) await new Adapter('RefreshToken').upsert(id, { jti: id, grantId }, 600);
+      await Promise.all([new Adapter('RefreshToken').destroy(ids[0]!), new Adapter('RefreshToken').revokeByGrantId(grantId)]);
+      for (const id of ids) assert.equal(await new Adapter('RefreshToken').find(id), undefined);
+    }
+  });
+
   it('records every member when many are written concurrently (etag retries)', async () => {
     const grantId = uniqueId('grant');
     const ids = Array.from({ length: 12 }, (_, i) => `at-conc-${i}`);

@@ -13,7 +13,7 @@ import {
   type UpstreamIdp,
 } from '@mcp-bridge/authz-core';
 import type { Logger } from '@mcp-bridge/logger';
-import { errorPageText, renderPage } from '../pages.ts';
+import { renderErrorPage, renderPage } from '../pages.ts';
 import { readForm } from '../read-form.ts';
 import { newUpstreamSecrets, type UpstreamLoginStore } from './upstream-login.ts';
 
@@ -132,49 +132,75 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
 
     // Login needed: only now, after the person approved this client, is the upstream involved.
     const secrets = newUpstreamSecrets();
-    await upstreamLogins.save(secrets.state, {
-      uid,
-      clientId,
+    const interactionSecondsLeft = details.exp - Math.floor(Date.now() / 1000);
+    await upstreamLogins.save(
+      secrets.state,
+      {
+        interactionUid: uid,
+        clientId,
+        nonce: secrets.nonce,
+        codeVerifier: secrets.codeVerifier,
+        approvedScopes: request.scopes,
+        resource: request.resource,
+      },
+      interactionSecondsLeft,
+    );
+    // The client asked for a fresh sign-in (prompt=login, max_age): so does the upstream (OIDC Core §3.1.2.1).
+    const forceLogin = details.prompt.reasons.some((reason) => reason === 'login_prompt' || reason === 'max_age');
+    const url = await upstream.authorizationUrl({
+      state: secrets.state,
       nonce: secrets.nonce,
       codeVerifier: secrets.codeVerifier,
-      approvedScopes: request.scopes,
-      resource: request.resource,
+      ...(forceLogin ? { prompt: 'login' as const } : {}),
     });
-    const url = await upstream.authorizationUrl({ state: secrets.state, nonce: secrets.nonce, codeVerifier: secrets.codeVerifier });
     ctx.status = 303;
     ctx.redirect(url);
   }
 
+  /**
+   * The one fixed redirect URI registered at the upstream. The interaction cookie is scoped to
+   * `/interaction/<uid>` (so that parallel sign-ins in two tabs stay apart), so this only finds the
+   * interaction the state belongs to and hands the response on to it.
+   */
   async function callback(ctx: Context): Promise<void> {
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
     if (!state) throw new OAuthError('invalid_request', 'the sign-in response has no state');
+    const interactionUid = await upstreamLogins.interactionOf(state);
+    if (!interactionUid) throw new errors.SessionNotFound('unknown, used or expired upstream state');
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${interactionUid}/upstream?${ctx.querystring}`);
+  }
+
+  async function upstreamResponse(ctx: Context, uid: string): Promise<void> {
+    const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
+    if (!state) throw new OAuthError('invalid_request', 'the sign-in response has no state');
     const login = await upstreamLogins.take(state);
-    if (!login) throw new errors.SessionNotFound('unknown, used or expired upstream state');
+    if (!login || login.interactionUid !== uid) throw new errors.SessionNotFound('unknown, used, expired or foreign upstream state');
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.uid !== uid) throw new errors.SessionNotFound('the sign-in came back to another browser session');
 
-    let details;
+    // From here the client and its redirect URI are validated and the person has interacted: upstream
+    // failures go back to the client as OAuth errors (with `iss` and its `state`), not only to this page.
+    let identity;
     try {
-      details = await provider.interactionDetails(ctx.req, ctx.res);
-    } catch (error) {
-      throw new errors.SessionNotFound(`interaction cookie missing at the callback: ${(error as Error).message}`);
-    }
-    if (details.uid !== login.uid) throw new errors.SessionNotFound('the sign-in came back to another browser session');
-
-    if (typeof ctx.query.error === 'string') {
-      const upstreamError = upstream.describeCallbackError({
-        error: ctx.query.error,
-        ...(typeof ctx.query.error_description === 'string' ? { error_description: ctx.query.error_description } : {}),
-      });
-      log.warn({ err: upstreamError.cause ?? upstreamError, code: upstreamError.code }, 'upstream returned an error');
-      if (upstreamError.code === 'access_denied' || upstreamError.code === 'temporarily_unavailable') {
-        await finish(ctx, { error: upstreamError.code, error_description: upstreamError.description });
-        return;
+      if (typeof ctx.query.error === 'string') {
+        throw upstream.describeCallbackError({
+          error: ctx.query.error,
+          ...(typeof ctx.query.error_description === 'string' ? { error_description: ctx.query.error_description } : {}),
+        });
       }
-      throw upstreamError;
+      const code = typeof ctx.query.code === 'string' ? ctx.query.code : undefined;
+      if (!code) throw new OAuthError('invalid_request', 'the sign-in response has no code');
+      identity = await upstream.redeem({ code, state, nonce: login.nonce, codeVerifier: login.codeVerifier });
+    } catch (error) {
+      if (!isOAuthError(error)) throw error;
+      if (error.status >= 500) log.error({ err: error }, 'upstream sign-in failed');
+      else log.warn({ error: error.code, detail: error.description }, 'upstream sign-in refused');
+      const clientCode = error.code === 'temporarily_unavailable' ? 'temporarily_unavailable' : error.code === 'server_error' ? 'server_error' : 'access_denied';
+      await finish(ctx, { error: clientCode, error_description: `Sign-in at ${upstream.displayName} did not complete: ${error.description}` });
+      return;
     }
-    const code = typeof ctx.query.code === 'string' ? ctx.query.code : undefined;
-    if (!code) throw new OAuthError('invalid_request', 'the sign-in response has no code');
 
-    const identity = await upstream.redeem({ code, state, nonce: login.nonce, codeVerifier: login.codeVerifier });
     const accountId = accountIdFor(identity);
     await accounts.upsert({
       accountId,
@@ -201,10 +227,11 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
   }
 
   return async function interactions(ctx: Context, next: Next) {
-    const match = /^\/interaction\/([\w-]{1,64})(\/decision)?$/.exec(ctx.path);
+    const match = /^\/interaction\/([\w-]{1,64})(\/decision|\/upstream)?$/.exec(ctx.path);
     try {
       if (match && !match[2] && ctx.method === 'GET') return await noStore(ctx, () => showInteraction(ctx, match[1]!));
-      if (match && match[2] && ctx.method === 'POST') return await noStore(ctx, () => decide(ctx, match[1]!));
+      if (match && match[2] === '/decision' && ctx.method === 'POST') return await noStore(ctx, () => decide(ctx, match[1]!));
+      if (match && match[2] === '/upstream' && ctx.method === 'GET') return await noStore(ctx, () => upstreamResponse(ctx, match[1]!));
       if (ctx.path === options.callbackPath && ctx.method === 'GET') return await noStore(ctx, () => callback(ctx));
     } catch (error) {
       return renderInteractionError(ctx, error, log, upstream.displayName);
@@ -278,17 +305,19 @@ export function consentWarnings(redirectUri: string): string[] {
   return warnings;
 }
 
-/** Cross-site form posts are refused (attack catalogue A22); SameSite=Lax cookies are the second line. */
+/**
+ * Cross-site form posts are refused (attack catalogue A22); SameSite=Lax cookies and the CSRF token are
+ * further lines. `Sec-Fetch-Site` decides where browsers send it; otherwise `Origin` must be ours.
+ */
 function assertSameOrigin(ctx: Context, ownOrigin: string): void {
   const site = ctx.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') {
-    throw new OAuthError('invalid_request', 'cross-site form submission refused', { status: 403 });
-  }
   const origin = ctx.get('origin');
-  // Koa's ctx.origin echoes the request's Origin header, so compare with the issuer's origin.
-  if (origin && origin !== ownOrigin) {
-    throw new OAuthError('invalid_request', 'cross-site form submission refused', { status: 403 });
-  }
+  // Koa's ctx.origin echoes the request's Origin header, so compare with the issuer's origin. Our pages
+  // send same-origin referrers, so browsers give our origin here; `null` is accepted only when
+  // Sec-Fetch-Site vouches for the request.
+  const siteAllowed = !site || site === 'same-origin' || site === 'none';
+  const originAllowed = !origin || origin === ownOrigin || (origin === 'null' && (site === 'same-origin' || site === 'none'));
+  if (!siteAllowed || !originAllowed) throw new OAuthError('invalid_request', 'cross-site form submission refused', { status: 403 });
 }
 
 function constantTimeEqual(a: string, b: string): boolean {
@@ -301,7 +330,7 @@ async function renderInteractionError(ctx: Context, error: unknown, log: Logger,
   let code = 'server_error';
   let status = 500;
   let description: string | undefined;
-  if (error instanceof errors.SessionNotFound || error instanceof errors.InvalidRequest && /interaction/i.test(String(error.message))) {
+  if (error instanceof errors.SessionNotFound || (error instanceof errors.InvalidRequest && /interaction/i.test(String(error.message)))) {
     code = 'session_expired';
     status = 400;
   } else if (error instanceof errors.OIDCProviderError) {
@@ -311,16 +340,9 @@ async function renderInteractionError(ctx: Context, error: unknown, log: Logger,
   } else if (isOAuthError(error)) {
     code = error.code;
     status = error.status;
-    description = error.code === 'server_error' ? undefined : error.description;
+    description = error.description;
   }
   if (status >= 500) log.error({ err: error }, 'interaction failed');
-  else log.info({ code, detail: (error as Error).message }, 'interaction refused');
-  ctx.status = status;
-  await renderPage(ctx, 'error', {
-    title: 'Sign-in problem',
-    ...errorPageText(code, description),
-    code,
-    requestId: ctx.state.requestId as string | undefined,
-    upstreamName,
-  });
+  else log.info({ error: code, detail: (error as Error).message }, 'interaction refused');
+  await renderErrorPage(ctx, { status, code, description, upstreamName });
 }

@@ -8,7 +8,7 @@ import { AlreadyConsumedError } from '@mcp-bridge/store-cosmos';
  */
 export interface UpstreamLogin {
   /** Interaction this sign-in belongs to; the callback must arrive in the same browser. */
-  uid: string;
+  interactionUid: string;
   clientId: string;
   nonce: string;
   codeVerifier: string;
@@ -34,8 +34,16 @@ export class UpstreamLoginStore {
     this.#adapter = new AdapterClass('UpstreamLogin');
   }
 
-  async save(state: string, login: UpstreamLogin): Promise<void> {
-    await this.#adapter.upsert(state, { ...login } as never, UPSTREAM_LOGIN_TTL_SECONDS);
+  /** Stores a sign-in for at most `ttlSeconds` (≤ 10 minutes). */
+  async save(state: string, login: UpstreamLogin, ttlSeconds = UPSTREAM_LOGIN_TTL_SECONDS): Promise<void> {
+    const ttl = Math.max(1, Math.min(UPSTREAM_LOGIN_TTL_SECONDS, Math.floor(ttlSeconds)));
+    await this.#adapter.upsert(state, { ...login } as never, ttl);
+  }
+
+  /** The interaction a state belongs to, without using the state up. */
+  async interactionOf(state: string): Promise<string | undefined> {
+    const found = (await this.#adapter.find(state)) as (UpstreamLogin & { consumed?: unknown }) | undefined;
+    return found && !found.consumed ? found.interactionUid : undefined;
   }
 
   /**

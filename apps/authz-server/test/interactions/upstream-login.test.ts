@@ -18,7 +18,7 @@ describe('upstream sign-in state (MCP AS11; attack catalogue A24)', () => {
     await cosmos.close();
   });
 
-  const login = { uid: 'interaction-1', clientId: 'client-1', nonce: 'n', codeVerifier: 'v', approvedScopes: ['mcp:read'], resource: 'http://localhost/mcp' };
+  const login = { interactionUid: 'interaction-1', clientId: 'client-1', nonce: 'n', codeVerifier: 'v', approvedScopes: ['mcp:read'], resource: 'http://localhost/mcp' };
 
   it('makes random, URL-safe secrets of 256 bits', () => {
     const a = newUpstreamSecrets();
@@ -43,6 +43,16 @@ describe('upstream sign-in state (MCP AS11; attack catalogue A24)', () => {
 
   it('refuses an unknown state', async () => {
     assert.equal(await logins.take('never-issued'), undefined);
+    assert.equal(await logins.interactionOf('never-issued'), undefined);
+  });
+
+  it('tells which interaction a state belongs to without using it up', async () => {
+    const { state } = newUpstreamSecrets();
+    await logins.save(state, login);
+    assert.equal(await logins.interactionOf(state), 'interaction-1');
+    assert.equal(await logins.interactionOf(state), 'interaction-1');
+    assert.ok(await logins.take(state));
+    assert.equal(await logins.interactionOf(state), undefined, 'a used state leads nowhere');
   });
 
   it('fails closed when the store is unreachable', async () => {
