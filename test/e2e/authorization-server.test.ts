@@ -498,13 +498,29 @@ describe('authorization server (black box, real stack)', () => {
   });
 
   describe('Token endpoint: OAuth 2.1 §4.1.3 and §4.3, RFC 7636 §4.6, RFC 8707', () => {
-    it('refuses a replayed code with 400 invalid_grant (A8)', async () => {
+    it('refuses a replayed code with 400 invalid_grant, and the first redemption’s tokens stop working (A8)', async () => {
       const client = await registerPublicClient('Replay client');
       const { code, verifier } = await obtainCode(client);
       const first = await redeem(client, code, verifier);
-      await first.body?.cancel();
       assert.equal(first.status, 200);
+      const tokens = (await first.json()) as { access_token: string; refresh_token: string };
+      const mcpCall = () =>
+        fetch(resourceUrl, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'a8', version: '1' } } }),
+        });
+      const before = await mcpCall();
+      await before.body?.cancel();
+      assert.equal(before.status, 200, 'the access token works before the replay');
+
       await assertOAuthError(await redeem(client, code, verifier), 400, 'invalid_grant');
+
+      const after = await mcpCall();
+      assert.equal(after.status, 401, 'the grant was revoked, so its access token is refused');
+      assert.match(after.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+      await after.body?.cancel();
+      await assertOAuthError(await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: client.client_id }), 400, 'invalid_grant');
     });
 
     it('refuses a wrong code_verifier with 400 invalid_grant (A6)', async () => {

@@ -137,8 +137,9 @@ describe('bridge end to end: MCP SDK client → DCR → consent → dev Entra �
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: clientId }).toString(),
     });
     assert.equal(live.status, 200, 'the refresh token works before revocation');
-    const rotated = (await live.json()) as { refresh_token: string };
+    const rotated = (await live.json()) as { refresh_token: string; access_token: string };
     tokens.refresh_token = rotated.refresh_token;
+    tokens.access_token = rotated.access_token;
     const revoked = await fetch(`${stack.issuer}/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -154,6 +155,15 @@ describe('bridge end to end: MCP SDK client → DCR → consent → dev Entra �
     const body = (await refresh.json()) as { error: string; error_description: string };
     assert.equal(body.error, 'invalid_grant');
     assert.equal(typeof body.error_description, 'string');
+
+    // Revoking the refresh token revoked the grant: the access token issued with it stops working too.
+    const revokedCall = await fetch(stack.resourceUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    assert.equal(revokedCall.status, 401);
+    assert.match(revokedCall.headers.get('www-authenticate') ?? '', /^Bearer .*error="invalid_token"/);
   });
 
   it('ends in access_denied at the client when the person denies consent', async () => {

@@ -6,7 +6,7 @@ import { createEntraUpstream } from '@mcp-bridge/entra-upstream';
 import { startEntraSimulator, type EntraSimulator } from '@mcp-bridge/entra-simulator';
 import type { Logger } from '@mcp-bridge/logger';
 import { createMcpApp } from '@mcp-bridge/mcp-server';
-import { openCosmosStore, startEmbeddedCosmos } from '@mcp-bridge/store-cosmos';
+import { createGrantStatusReader, openCosmosStore, startEmbeddedCosmos } from '@mcp-bridge/store-cosmos';
 import { listen } from './listen.ts';
 
 /** The whole bridge in one process: store, upstream, authorization server and MCP server. */
@@ -123,6 +123,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       issuer,
       database: store.database,
       allowedOrigins: config.mcp.allowedOrigins,
+      grants: createGrantStatusReader({ database: store.database, cacheSeconds: config.mcp.revocationCacheSeconds }),
       logger: logger.child({ app: 'mcp-server' }),
     });
     closers.push(() => mcp.close());

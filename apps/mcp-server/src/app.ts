@@ -47,6 +47,12 @@ export interface McpAppOptions {
   dangerouslyDisableAuth?: boolean;
   /** Fetch used for the JWKS. */
   fetch?: typeof fetch;
+  /**
+   * Whether the grant behind a token (its `grant_id` claim) still exists. With it, a revoked grant
+   * stops working at once (within the reader's cache window) instead of at token expiry; a token
+   * without `grant_id` is then refused. The bridge always passes one (`createGrantStatusReader`).
+   */
+  grants?: { isActive(grantId: string): Promise<boolean> };
 }
 
 /** The MCP resource server as a `node:http` request handler. */
@@ -55,6 +61,12 @@ export interface McpApp {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Closes every MCP session; the caller closes its HTTP server. */
   close(): Promise<void>;
+}
+
+/** Checks the token's `grant_id` claim against the store; no claim, no access. */
+function grantIsActive(grants: NonNullable<McpAppOptions['grants']>) {
+  return async (claims: Record<string, unknown>): Promise<boolean> =>
+    typeof claims.grant_id === 'string' && claims.grant_id.length > 0 && grants.isActive(claims.grant_id);
 }
 
 /** The user of every request when authentication is disabled. */
@@ -112,6 +124,7 @@ export async function createMcpApp(options: McpAppOptions): Promise<McpApp> {
       audience: options.resourceUrl,
       jwksUri: options.jwksUri ?? `${options.issuer}/jwks`,
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.grants ? { isActive: grantIsActive(options.grants) } : {}),
     });
   }
 

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadMcpServerConfig } from '@mcp-bridge/config';
 import { createLogger } from '@mcp-bridge/logger';
-import { connectCosmos } from '@mcp-bridge/store-cosmos';
+import { connectCosmos, createGrantStatusReader } from '@mcp-bridge/store-cosmos';
 import { createMcpApp } from './app.ts';
 
 let config;
@@ -28,6 +28,7 @@ const app = await createMcpApp({
   database,
   allowedOrigins: config.allowedOrigins,
   dangerouslyDisableAuth: config.dangerouslyDisableAuth,
+  grants: createGrantStatusReader({ database, cacheSeconds: config.revocationCacheSeconds }),
   logger,
 });
 const server = createServer(app.handler);

@@ -178,6 +178,9 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
       return {
         oid: account.objectId,
         tid: account.tenantId,
+        // Lets the resource server check that the grant was not revoked since (JWT access tokens
+        // cannot be revoked one by one).
+        ...(token.grantId ? { grant_id: token.grantId } : {}),
         ...(account.name ? { name: account.name } : {}),
         ...(account.username ? { preferred_username: account.username } : {}),
       };

@@ -20,7 +20,7 @@ export type CosmosConfig =
 /** The validated, frozen configuration of one bridge deployment. */
 export interface BridgeConfig {
   authz: { issuer: string; host: string; port: number };
-  mcp: { resourceUrl: string; host: string; port: number; allowedOrigins: string[] };
+  mcp: { resourceUrl: string; host: string; port: number; allowedOrigins: string[]; revocationCacheSeconds: number };
   entra: EntraConfig;
   cosmos: CosmosConfig;
   keys: { signingJwks?: { keys: Record<string, unknown>[] }; signingKeyPem?: string; cookieKeys?: string[] };
@@ -145,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
       host: raw.LISTEN_HOST,
       port: raw.MCP_PORT ?? defaultPort(resource),
       allowedOrigins: raw.MCP_ALLOWED_ORIGINS,
+      revocationCacheSeconds: raw.MCP_REVOCATION_CACHE_SECONDS,
     },
     entra,
     cosmos,
@@ -217,6 +218,7 @@ export interface McpServerConfig {
   host: string;
   port: number;
   allowedOrigins: string[];
+  revocationCacheSeconds: number;
   cosmos: Extract<CosmosConfig, { mode: 'remote' }>;
   dangerouslyDisableAuth: boolean;
   logLevel: RawConfig['LOG_LEVEL'];
@@ -251,6 +253,7 @@ export function loadMcpServerConfig(env: Record<string, string | undefined>): Re
     host: raw.LISTEN_HOST,
     port: raw.MCP_PORT ?? defaultPort(resource),
     allowedOrigins: raw.MCP_ALLOWED_ORIGINS,
+    revocationCacheSeconds: raw.MCP_REVOCATION_CACHE_SECONDS,
     cosmos,
     dangerouslyDisableAuth: raw.MCP_DANGEROUSLY_DISABLE_AUTH,
     logLevel: raw.LOG_LEVEL,

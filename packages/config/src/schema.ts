@@ -23,6 +23,13 @@ export const ConfigSchema = z.object({
   MCP_ALLOWED_ORIGINS: csv
     .default([])
     .describe('Browser origins allowed to call the MCP server (comma separated), besides its own origin.'),
+  MCP_REVOCATION_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(15)
+    .describe('How long the MCP server trusts its last answer to "is this grant still active?" (0 = ask the store on every request). Bounds how late a revocation takes effect.'),
   LISTEN_HOST: z.string().default('127.0.0.1').describe('Interface both servers bind to. Use 0.0.0.0 in a container.'),
 
   ENTRA_AUTHORITY_HOST: url

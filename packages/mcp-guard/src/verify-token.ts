@@ -26,6 +26,13 @@ export interface TokenVerifierOptions {
   jwksCooldownSeconds?: number;
   /** Fetch used for the JWKS (tests, proxies); defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Asked after the signature and claims check out: is the authorization behind this token still in
+   * force? JWT access tokens (RFC 9068) cannot be revoked one by one, so a resource server that must
+   * honour revocation asks the authorization server's store (RFC 7009 §2 leaves that to the servers).
+   * `false` → 401 `invalid_token`; a throw → 503 `temporarily_unavailable` (fail closed, never a 401).
+   */
+  isActive?: (claims: JWTPayload) => Promise<boolean>;
 }
 
 /**
@@ -139,6 +146,17 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         }));
       } catch (err) {
         throw describeFailure(err, token, options);
+      }
+      if (options.isActive) {
+        let active: boolean;
+        try {
+          active = await options.isActive(payload);
+        } catch (err) {
+          throw new GuardError('temporarily_unavailable', 'Whether this access token is still valid could not be checked. Try again shortly.', { cause: err });
+        }
+        if (!active) {
+          throw new GuardError('invalid_token', 'The authorization behind this access token was revoked or has ended. Sign in again.');
+        }
       }
       return toAuthInfo(token, payload, resource);
     },

@@ -230,3 +230,42 @@ describe('createTokenVerifier — JWKS caching and key rotation (RFC 7517, RFC 8
     }
   });
 });
+
+describe('createTokenVerifier — revocation through isActive (RFC 7009 §2)', () => {
+  let idp: TestIssuer;
+  before(async () => {
+    idp = await startTestIssuer({ audience: RESOURCE });
+  });
+  after(() => idp.close());
+
+  it('asks isActive with the verified claims and accepts an active token', async () => {
+    const seen: unknown[] = [];
+    const verifier = createTokenVerifier({ issuer: idp.issuer, audience: RESOURCE, jwksUri: idp.jwksUri, isActive: async (claims) => (seen.push(claims.grant_id), true) });
+    await verifier.verify(await idp.mint({ grant_id: 'grant-1' }));
+    assert.deepEqual(seen, ['grant-1']);
+  });
+
+  it('refuses a token whose authorization was revoked with 401 invalid_token', async () => {
+    const verifier = createTokenVerifier({ issuer: idp.issuer, audience: RESOURCE, jwksUri: idp.jwksUri, isActive: async () => false });
+    await rejectsWith(verifier.verify(await idp.mint()), 'invalid_token', 'The authorization behind this access token was revoked or has ended. Sign in again.');
+  });
+
+  it('answers 503 when the check itself fails, never 401 (fail closed)', async () => {
+    const verifier = createTokenVerifier({
+      issuer: idp.issuer,
+      audience: RESOURCE,
+      jwksUri: idp.jwksUri,
+      isActive: async () => {
+        throw new Error('store down');
+      },
+    });
+    await rejectsWith(verifier.verify(await idp.mint()), 'temporarily_unavailable', /could not be checked/, 503);
+  });
+
+  it('never asks isActive about a token that fails verification', async () => {
+    let asked = false;
+    const verifier = createTokenVerifier({ issuer: idp.issuer, audience: RESOURCE, jwksUri: idp.jwksUri, isActive: async () => (asked = true) });
+    await rejectsWith(verifier.verify(await idp.mint({ aud: 'http://other.example/' })), 'invalid_token', /issued for another resource/);
+    assert.equal(asked, false);
+  });
+});

@@ -16,3 +16,4 @@ export type { Consent, ConsentStore } from './consent-store.ts';
 export type { SecretStore } from './secret-store.ts';
 export type { GrantIndexDocument, GrantMember, ModelDocument, PointerDocument } from './oidc-adapter.ts';
 export { AlreadyConsumedError, StoreContentionError } from './errors.ts';
+export { createGrantStatusReader, type GrantStatusReader, type GrantStatusReaderOptions } from './grant-status.ts';

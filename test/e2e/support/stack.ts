@@ -11,6 +11,8 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     DANGEROUSLY_USE_DEV_ENTRA: 'true',
     DANGEROUSLY_USE_EMBEDDED_COSMOS: 'true',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
+    // Revocation must show at once in tests; production keeps a short cache (docs/configuration.md).
+    MCP_REVOCATION_CACHE_SECONDS: '0',
     ...env,
   });
   const logger = createLogger({ name: 'e2e', level: config.logLevel });
