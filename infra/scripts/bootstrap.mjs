@@ -3,7 +3,7 @@
 // installs the workspace with pnpm when needed (which also brings Node 22, the runtime oidc-provider
 // and @azure/cosmos need, from the npm registry), then runs the task under that Node.
 // Plain JavaScript with no dependencies, because it runs before anything is installed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,4 +42,25 @@ const [command, args] = tasks[task];
 const path = `${join(root, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`;
 const finalCommand = command === 'pnpm' ? pnpm[0] : command;
 const finalArgs = command === 'pnpm' ? [...pnpm[1], ...args] : args;
-process.exit(run(finalCommand, finalArgs, { PATH: path, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' }));
+const env = { ...process.env, PATH: path, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' };
+if (task !== 'test') process.exit(run(finalCommand, finalArgs, env));
+
+// Tests: pass the output through and close with one total over every package's node:test summary.
+const child = spawn(finalCommand, finalArgs, { cwd: root, env, stdio: ['inherit', 'pipe', 'inherit'] });
+const totals = { pass: 0, fail: 0 };
+let pending = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  pending += chunk.toString('utf8');
+  const lines = pending.split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    const match = /ℹ (pass|fail) (\d+)\s*$/.exec(line);
+    if (match) totals[match[1]] += Number(match[2]);
+  }
+});
+child.on('close', (code) => {
+  const status = code ?? 1;
+  console.log(`\nTotal: ${totals.pass} passed, ${totals.fail} failed`);
+  process.exit(status === 0 && totals.fail > 0 ? 1 : status);
+});

@@ -92,7 +92,8 @@ describe('bridge end to end: MCP SDK client → DCR → consent → dev Entra �
   });
 
   it('does not ask alice again for the same client, but always for a new client (MCP AS11)', async () => {
-    const again = new MemoryOAuthProvider({ clientName: 'E2E client (alice)' });
+    // The same client on another loopback port (RFC 8252 §7.3) is the same redirect target.
+    const again = new MemoryOAuthProvider({ clientName: 'E2E client (alice)', redirectUrl: 'http://127.0.0.1:43999/callback' });
     again.saveClientInformation(alice.provider.clientInformation()!);
     const sameClient = await signIn({ resourceUrl: stack.resourceUrl, provider: again, browser: alice.browser, person: { username: 'alice@contoso.dev' } });
     assert.equal(sameClient.consentShown, false, 'approved client, same user, same scopes: no page');

@@ -64,3 +64,20 @@ export function applyClientRegistrationPolicy(metadata: Record<string, unknown>)
     metadata.grant_types = [...grantTypes, 'refresh_token'];
   }
 }
+
+/**
+ * Whether a redirect URI names the same target as one approved before: exact match, or for loopback
+ * http URIs the same host and path on any port (RFC 8252 §7.3: native apps get a fresh port each run).
+ *
+ * @example
+ * isSameRedirectTarget('http://127.0.0.1:33418/', 'http://127.0.0.1:51234/') // true
+ * isSameRedirectTarget('https://vscode.dev/redirect', 'https://vscode.dev/redirect/') // false
+ */
+export function isSameRedirectTarget(approved: string, requested: string): boolean {
+  if (approved === requested) return true;
+  const a = URL.parse(approved);
+  const b = URL.parse(requested);
+  if (!a || !b || a.protocol !== 'http:' || b.protocol !== 'http:') return false;
+  if (!LOOPBACK_HOSTS.has(a.hostname) || a.hostname !== b.hostname) return false;
+  return a.pathname === b.pathname && a.search === b.search;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyClientRegistrationPolicy, classifyRedirectUri } from '../src/index.ts';
+import { applyClientRegistrationPolicy, classifyRedirectUri, isSameRedirectTarget } from '../src/index.ts';
 
 describe('client registration policy (RFC 7591, RFC 8252)', () => {
   it('classifies redirect URIs', () => {
@@ -39,5 +39,19 @@ describe('client registration policy (RFC 7591, RFC 8252)', () => {
     applyClientRegistrationPolicy(metadata);
     assert.equal('scope' in metadata, false);
     assert.deepEqual(metadata.grant_types, ['authorization_code', 'refresh_token']);
+  });
+});
+
+describe('remembered consent and redirect targets (RFC 8252 §7.3)', () => {
+  it('treats loopback redirects on another port as the same target', () => {
+    assert.equal(isSameRedirectTarget('http://127.0.0.1:33418/', 'http://127.0.0.1:51234/'), true);
+    assert.equal(isSameRedirectTarget('http://localhost/callback', 'http://localhost:3118/callback'), true);
+  });
+
+  it('keeps everything else exact', () => {
+    assert.equal(isSameRedirectTarget('http://127.0.0.1:33418/', 'http://localhost:33418/'), false, 'another host');
+    assert.equal(isSameRedirectTarget('http://127.0.0.1:1/cb', 'http://127.0.0.1:1/other'), false, 'another path');
+    assert.equal(isSameRedirectTarget('https://vscode.dev/redirect', 'https://vscode.dev/redirect/'), false);
+    assert.equal(isSameRedirectTarget('cursor://anysphere.cursor-mcp/oauth/callback', 'cursor://anysphere.cursor-mcp/oauth/callback'), true);
   });
 });

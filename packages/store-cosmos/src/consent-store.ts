@@ -12,6 +12,8 @@ export interface Consent {
   scopes: string[];
   /** The resource (RFC 8707 resource indicator) the scopes apply to. */
   resource: string;
+  /** Redirect URIs the user approved this client for (consent is remembered per redirect target). */
+  redirectUris: string[];
   /** ISO 8601 time of the latest grant. */
   grantedAt: string;
 }
@@ -31,7 +33,7 @@ export interface ConsentStore {
    * Records consent. Scopes are merged into an existing consent for the same resource; a consent for
    * a different resource is replaced (scopes are only meaningful for the resource they were granted for).
    */
-  grant(accountId: string, clientId: string, scopes: readonly string[], resource: string): Promise<Consent>;
+  grant(accountId: string, clientId: string, scopes: readonly string[], resource: string, redirectUri?: string): Promise<Consent>;
   /** Removes the consent; `false` if there was none. */
   revoke(accountId: string, clientId: string): Promise<boolean>;
 }
@@ -46,6 +48,7 @@ function toConsent(doc: Consent): Consent {
     clientId: doc.clientId,
     scopes: [...doc.scopes],
     resource: doc.resource,
+    redirectUris: [...(doc.redirectUris ?? [])],
     grantedAt: doc.grantedAt,
   };
 }
@@ -66,17 +69,20 @@ export function createConsentStore(options: { container: Container; logger: Logg
       return found ? toConsent(found.resource) : undefined;
     },
 
-    async grant(accountId, clientId, scopes, resource) {
+    async grant(accountId, clientId, scopes, resource, redirectUri) {
       const id = idFor(clientId);
       return withOptimisticRetry('consent grant', logger, async () => {
         const current = await readItem<ConsentDocument>(container, id, accountId);
-        const kept = current && current.resource.resource === resource ? current.resource.scopes : [];
+        const sameResource = current && current.resource.resource === resource;
+        const kept = sameResource ? current.resource.scopes : [];
+        const keptRedirects = sameResource ? (current.resource.redirectUris ?? []) : [];
         const doc: ConsentDocument = {
           id,
           accountId,
           clientId,
           scopes: [...new Set([...kept, ...scopes])],
           resource,
+          redirectUris: [...new Set([...keptRedirects, ...(redirectUri ? [redirectUri] : [])])],
           grantedAt: new Date(now()).toISOString(),
         };
         if (current) {

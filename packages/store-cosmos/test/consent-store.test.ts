@@ -14,7 +14,7 @@ describe('consent store: per (account, client) registry', () => {
   it('records a consent for a client whose id is a URL', async () => {
     t.clock.ms = T0;
     const consent = await t.store.consents.grant('acc-1', CIMD_CLIENT, ['mcp:tools', 'mcp:tools'], RESOURCE);
-    assert.deepEqual(consent, { accountId: 'acc-1', clientId: CIMD_CLIENT, scopes: ['mcp:tools'], resource: RESOURCE, grantedAt: new Date(T0).toISOString() });
+    assert.deepEqual(consent, { accountId: 'acc-1', clientId: CIMD_CLIENT, scopes: ['mcp:tools'], resource: RESOURCE, redirectUris: [], grantedAt: new Date(T0).toISOString() });
     assert.deepEqual(await t.store.consents.find('acc-1', CIMD_CLIENT), consent);
   });
 
@@ -26,6 +26,14 @@ describe('consent store: per (account, client) registry', () => {
     assert.equal(merged.grantedAt, new Date(T0 + 5_000).toISOString());
     assert.deepEqual((await t.store.consents.find('acc-2', 'client-a'))?.scopes, ['read', 'write']);
     t.clock.ms = T0;
+  });
+
+  it('remembers every redirect URI the user approved the client for', async () => {
+    await t.store.consents.grant('acc-5', 'client-r', ['read'], RESOURCE, 'http://127.0.0.1:33418/');
+    const both = await t.store.consents.grant('acc-5', 'client-r', ['read'], RESOURCE, 'https://vscode.dev/redirect');
+    assert.deepEqual(both.redirectUris, ['http://127.0.0.1:33418/', 'https://vscode.dev/redirect']);
+    const again = await t.store.consents.grant('acc-5', 'client-r', ['read'], RESOURCE, 'http://127.0.0.1:33418/');
+    assert.deepEqual(again.redirectUris, ['http://127.0.0.1:33418/', 'https://vscode.dev/redirect'], 'no duplicates');
   });
 
   it('replaces the scopes when the consent is for another resource', async () => {

@@ -8,6 +8,7 @@ import {
   describeScopes,
   isOAuthError,
   isResourceScope,
+  isSameRedirectTarget,
   parseScope,
   type AccountReader,
   type UpstreamIdp,
@@ -19,8 +20,8 @@ import { newUpstreamSecrets, type UpstreamLoginStore } from './upstream-login.ts
 
 /** The consent registry: what each user approved for each client (MCP AS11). */
 export interface ConsentRegistry {
-  find(accountId: string, clientId: string): Promise<{ scopes: string[]; resource: string } | undefined>;
-  grant(accountId: string, clientId: string, scopes: string[], resource: string): Promise<unknown>;
+  find(accountId: string, clientId: string): Promise<{ scopes: string[]; resource: string; redirectUris: string[] } | undefined>;
+  grant(accountId: string, clientId: string, scopes: string[], resource: string, redirectUri: string): Promise<unknown>;
 }
 
 /** Where signed-in users are recorded and read back. */
@@ -77,8 +78,16 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
       if (!accountId) throw new errors.SessionNotFound('no session for consent');
       const forcedConsent = parseScope(String(details.params.prompt ?? '')).includes('consent');
       const approved = await consents.find(accountId, client.clientId);
-      if (!forcedConsent && approved && coversScopes(approved.scopes, request.scopes)) {
-        // This user already approved this client for these scopes: no page (MCP AS11 is per client).
+      const redirectUri = String(details.params.redirect_uri);
+      if (
+        !forcedConsent &&
+        approved &&
+        coversScopes(approved.scopes, request.scopes) &&
+        approved.redirectUris.some((uri) => isSameRedirectTarget(uri, redirectUri))
+      ) {
+        // This user already approved this client, for these scopes and this redirect target: no page
+        // (MCP AS11 is per client). A new redirect target is asked again: clients with a public
+        // client_id (CIMD) share it with every app that can listen on its redirect URIs.
         const grantId = await saveGrant(provider, details, accountId, client.clientId, request);
         await finish(ctx, { consent: { grantId } });
         return;
@@ -124,7 +133,7 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
 
     if (details.prompt.name === 'consent' && details.session?.accountId) {
       const accountId = details.session.accountId;
-      await consents.grant(accountId, clientId, request.scopes, request.resource);
+      await consents.grant(accountId, clientId, request.scopes, request.resource, String(details.params.redirect_uri));
       const grantId = await saveGrant(provider, details, accountId, clientId, request);
       await finish(ctx, { consent: { grantId } });
       return;
@@ -142,6 +151,7 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
         codeVerifier: secrets.codeVerifier,
         approvedScopes: request.scopes,
         resource: request.resource,
+        redirectUri: String(details.params.redirect_uri),
       },
       interactionSecondsLeft,
     );
@@ -211,7 +221,7 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
       ...(identity.email ? { email: identity.email } : {}),
     });
     // The person approved this client on the consent page before signing in.
-    await consents.grant(accountId, login.clientId, login.approvedScopes, login.resource);
+    await consents.grant(accountId, login.clientId, login.approvedScopes, login.resource, login.redirectUri);
     const grantId = await saveGrant(provider, details, accountId, login.clientId, {
       scopes: login.approvedScopes,
       resource: login.resource,

@@ -15,6 +15,8 @@ export interface UpstreamLogin {
   /** Scopes and resource the person approved on the consent page. */
   approvedScopes: string[];
   resource: string;
+  /** The redirect URI the approval was for. */
+  redirectUri: string;
 }
 
 /** Upstream state lifetime (MCP AS11: ≤ 10 min). */
