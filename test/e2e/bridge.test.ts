@@ -104,6 +104,17 @@ describe('bridge end to end: MCP SDK client → DCR → consent → dev Entra �
     assert.equal(newClient.consentShown, true, 'a client alice never approved gets the consent page');
   });
 
+  it('lets another person at alice’s browser sign in as themselves ("Not you?")', async () => {
+    const provider = new MemoryOAuthProvider({ clientName: 'Shared computer client' });
+    const outcome = await signIn({ resourceUrl: stack.resourceUrl, provider, browser: alice.browser, person: { username: 'bob@contoso.dev', decision: 'switch' } });
+    assert.equal(outcome.consentShown, true);
+    assert.equal(outcome.signInShown, true, 'the switch goes to Entra with prompt=select_account');
+    const client = await connect(stack.resourceUrl, provider);
+    const me = toolJson(await client.callTool({ name: 'whoami', arguments: {} })) as Record<string, unknown>;
+    assert.equal(me.username, 'bob@contoso.dev', 'tokens are bob’s, not the session’s previous user');
+    await client.close();
+  });
+
   it('refreshes (rotating the refresh token) and refuses the old refresh token', async () => {
     const before = alice.provider.tokens()!;
     alice.provider.saveTokens({ ...before, access_token: 'expired-placeholder' });

@@ -28,7 +28,9 @@ describe('consent page in Chromium', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     stack = await startTestStack();
     listener = createServer((req, res) => {
-      received.push(new URL(req.url!, callbackUrl));
+      const url = new URL(req.url!, callbackUrl);
+      // Only the redirect itself, not the browser's favicon request that follows it.
+      if (url.pathname === '/callback') received.push(url);
       res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Signed in. You can close this window.</h1>');
     });
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
@@ -90,6 +92,48 @@ describe('consent page in Chromium', () => {
     assert.equal(back.searchParams.get('iss'), stack.issuer);
     assert.deepEqual(consoleErrors, [], 'no CSP violations or script errors');
     assert.deepEqual(failedLoads, [], 'every page and resource on the way loaded');
+    await context.close();
+  });
+
+  it('offers "Not you?" to a signed-in browser and signs the other person in', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 900, height: 1000 } });
+    const page = await context.newPage();
+    const signInAs = async (provider: MemoryOAuthProvider, username: string) => {
+      await page.fill('input[name="username"]', username);
+      await Promise.all([page.waitForURL((url) => url.href.startsWith(callbackUrl)), page.locator('form').evaluate((form: HTMLFormElement) => form.requestSubmit())]);
+      const code = received.at(-1)!.searchParams.get('code')!;
+      assert.equal(await auth(provider, { serverUrl: stack.resourceUrl, authorizationCode: code }), 'AUTHORIZED');
+      const [, payload] = provider.tokens()!.access_token.split('.');
+      return JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as { preferred_username: string };
+    };
+
+    // Alice signs in once with a first client.
+    const first = new MemoryOAuthProvider({ clientName: 'First Client', redirectUrl: callbackUrl });
+    assert.equal(await auth(first, { serverUrl: stack.resourceUrl }), 'REDIRECT');
+    await page.goto(first.authorizationUrl!.href);
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL((url) => url.origin === stack.entra!.origin);
+    assert.equal((await signInAs(first, 'alice@contoso.dev')).preferred_username, 'alice@contoso.dev');
+
+    // A second client in the same browser: the page names alice and offers another account.
+    const second = new MemoryOAuthProvider({ clientName: 'Second Client', redirectUrl: callbackUrl });
+    assert.equal(await auth(second, { serverUrl: stack.resourceUrl }), 'REDIRECT');
+    await page.goto(second.authorizationUrl!.href);
+    assert.match(await page.locator('main').innerText(), /Not Alice Example \(alice@contoso\.dev\)\?/);
+    await page.screenshot({ path: `${SCREENSHOTS}consent-signed-in.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Sign in with another account' }).click();
+    await page.waitForURL((url) => url.origin === stack.entra!.origin);
+    await page.fill('input[name="username"]', 'bob@contoso.dev');
+    // Bob now approves the client for himself: the page names him, without "Not you?" for alice.
+    await Promise.all([page.waitForURL((url) => url.pathname.startsWith('/interaction/')), page.locator('form').evaluate((form: HTMLFormElement) => form.requestSubmit())]);
+    const text = await page.locator('main').innerText();
+    assert.match(text, /Bob Example \(bob@contoso\.dev\)/);
+    assert.doesNotMatch(text, /alice/);
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(callbackUrl)), page.getByRole('button', { name: 'Allow' }).click()]);
+    const code = received.at(-1)!.searchParams.get('code')!;
+    assert.equal(await auth(second, { serverUrl: stack.resourceUrl, authorizationCode: code }), 'AUTHORIZED');
+    const [, payload] = second.tokens()!.access_token.split('.');
+    assert.equal(JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')).preferred_username, 'bob@contoso.dev', 'tokens are bob’s');
     await context.close();
   });
 

@@ -60,7 +60,7 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
 /** A person at the browser: who signs in at the dev Entra, and what they click on the consent page. */
 export interface Person {
   username: string;
-  decision?: 'allow' | 'deny';
+  decision?: 'allow' | 'deny' | 'switch';
 }
 
 /**
@@ -84,13 +84,19 @@ export async function completeInBrowser(
     if (html.includes('name="csrf"')) {
       consentShown = true;
       const form = parseConsentForm(html);
+      // "switch" is clicked once; the person who then signs in sees the page for themselves and allows.
+      const decision = person.decision === 'switch' && signInShown ? 'allow' : (person.decision ?? 'allow');
       step = await browser.follow(new URL(form.action, page.url).href, redirectUrl, {
-        form: { csrf: form.csrf, decision: person.decision ?? 'allow' },
+        form: { csrf: form.csrf, decision },
       });
     } else if (html.includes('name="username"')) {
       signInShown = true;
       const form = parseSignInForm(html, page.url);
       step = await browser.follow(form.action, redirectUrl, { form: { ...form.fields, username: person.username } });
+    } else if (/<form[^>]*method="post"/i.test(html) && /document\.forms\[0\]\.submit|onload/i.test(html)) {
+      // An auto-submitting form (oidc-provider's logout confirmation when the account changes).
+      const form = parseSignInForm(html.replace(/type="hidden"/g, 'type="hidden"'), page.url);
+      step = await browser.follow(form.action, redirectUrl, { form: form.fields });
     } else {
       throw new Error(`unexpected page ${page.url}:\n${html.slice(0, 800)}`);
     }

@@ -126,12 +126,12 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
       await finish(ctx, { error: 'access_denied', error_description: 'The user denied the request.' });
       return;
     }
-    if (decision !== 'allow') throw new OAuthError('invalid_request', 'decision must be allow or deny');
+    if (decision !== 'allow' && decision !== 'switch') throw new OAuthError('invalid_request', 'decision must be allow, deny or switch');
 
     const clientId = String(details.params.client_id);
     const request = requestedAccess(details.params, options.resourceUrl);
 
-    if (details.prompt.name === 'consent' && details.session?.accountId) {
+    if (decision === 'allow' && details.prompt.name === 'consent' && details.session?.accountId) {
       const accountId = details.session.accountId;
       await consents.grant(accountId, clientId, request.scopes, request.resource, String(details.params.redirect_uri));
       const grantId = await saveGrant(provider, details, accountId, clientId, request);
@@ -147,6 +147,8 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
       {
         interactionUid: uid,
         clientId,
+        // "Not you?" only changes who signs in: the new person gets the consent page for themselves.
+        consented: decision === 'allow',
         nonce: secrets.nonce,
         codeVerifier: secrets.codeVerifier,
         approvedScopes: request.scopes,
@@ -155,13 +157,15 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
       },
       interactionSecondsLeft,
     );
-    // The client asked for a fresh sign-in (prompt=login, max_age): so does the upstream (OIDC Core §3.1.2.1).
+    // "Not you?" lets the person pick another account; a client asking for a fresh sign-in
+    // (prompt=login, max_age) gets one upstream too (OIDC Core §3.1.2.1).
     const forceLogin = details.prompt.reasons.some((reason) => reason === 'login_prompt' || reason === 'max_age');
+    const prompt = decision === 'switch' ? ('select_account' as const) : forceLogin ? ('login' as const) : undefined;
     const url = await upstream.authorizationUrl({
       state: secrets.state,
       nonce: secrets.nonce,
       codeVerifier: secrets.codeVerifier,
-      ...(forceLogin ? { prompt: 'login' as const } : {}),
+      ...(prompt ? { prompt } : {}),
     });
     ctx.status = 303;
     ctx.redirect(url);
@@ -220,6 +224,11 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
       ...(identity.username ? { username: identity.username } : {}),
       ...(identity.email ? { email: identity.email } : {}),
     });
+    if (!login.consented) {
+      log.info({ accountId, clientId: login.clientId }, 'user signed in upstream with another account');
+      await finish(ctx, { login: { accountId } });
+      return;
+    }
     // The person approved this client on the consent page before signing in.
     await consents.grant(accountId, login.clientId, login.approvedScopes, login.resource, login.redirectUri);
     const grantId = await saveGrant(provider, details, accountId, login.clientId, {

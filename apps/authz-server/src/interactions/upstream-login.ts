@@ -12,6 +12,8 @@ export interface UpstreamLogin {
   clientId: string;
   nonce: string;
   codeVerifier: string;
+  /** Whether the person approved the client before signing in; false for "sign in with another account". */
+  consented: boolean;
   /** Scopes and resource the person approved on the consent page. */
   approvedScopes: string[];
   resource: string;

@@ -18,7 +18,7 @@ describe('upstream sign-in state (MCP AS11; attack catalogue A24)', () => {
     await cosmos.close();
   });
 
-  const login = { interactionUid: 'interaction-1', clientId: 'client-1', nonce: 'n', codeVerifier: 'v', approvedScopes: ['mcp:read'], resource: 'http://localhost/mcp', redirectUri: 'http://127.0.0.1/cb' };
+  const login = { interactionUid: 'interaction-1', clientId: 'client-1', consented: true, nonce: 'n', codeVerifier: 'v', approvedScopes: ['mcp:read'], resource: 'http://localhost/mcp', redirectUri: 'http://127.0.0.1/cb' };
 
   it('makes random, URL-safe secrets of 256 bits', () => {
     const a = newUpstreamSecrets();
