@@ -61,13 +61,7 @@ function defaultPort(url: URL): number {
  * //   - ENTRA_CLIENT_ID: required unless DANGEROUSLY_USE_DEV_ENTRA=true
  */
 export function loadConfig(env: Record<string, string | undefined>): Readonly<BridgeConfig> {
-  // Empty strings mean "unset" (docker-compose and shell exports produce them).
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = ConfigSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
-  }
-  const raw = parsed.data;
+  const raw = parseEnvironment(env);
   const issues: string[] = [];
   const warnings: string[] = [];
 
@@ -162,6 +156,16 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
   return deepFreeze(config);
 }
 
+/** Validates the variables against the schema; empty strings mean "unset" (docker-compose and shells produce them). */
+function parseEnvironment(env: Record<string, string | undefined>): RawConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
 function cosmosConfig(raw: RawConfig, issues: string[], warnings: string[]): CosmosConfig | undefined {
   let cosmos: CosmosConfig | undefined;
   if (raw.COSMOS_CONNECTION_STRING) {
@@ -234,12 +238,7 @@ export interface McpServerConfig {
  * const config = loadMcpServerConfig(process.env);
  */
 export function loadMcpServerConfig(env: Record<string, string | undefined>): Readonly<McpServerConfig> {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = ConfigSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
-  }
-  const raw = parsed.data;
+  const raw = parseEnvironment(env);
   const issues: string[] = [];
   const warnings: string[] = [];
   const cosmos = cosmosConfig(raw, issues, warnings);
