@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { silentLogger } from '@mcp-bridge/logger';
 import { openCosmosStore, startEmbeddedCosmos, type CosmosStore, type EmbeddedCosmos } from '@mcp-bridge/store-cosmos';
 import { UpstreamLoginStore, newUpstreamSecrets } from '../../src/interactions/upstream-login.ts';
 
@@ -9,7 +10,7 @@ describe('upstream sign-in state (MCP AS11; attack catalogue A24)', () => {
   let logins: UpstreamLoginStore;
 
   before(async () => {
-    cosmos = await startEmbeddedCosmos();
+    cosmos = await startEmbeddedCosmos({ logger: silentLogger });
     store = await openCosmosStore({ endpoint: cosmos.endpoint, key: cosmos.key, databaseId: 'upstream-login-test' });
     logins = new UpstreamLoginStore(store.adapter);
   });
@@ -56,7 +57,7 @@ describe('upstream sign-in state (MCP AS11; attack catalogue A24)', () => {
   });
 
   it('fails closed when the store is unreachable', async () => {
-    const down = await startEmbeddedCosmos();
+    const down = await startEmbeddedCosmos({ logger: silentLogger });
     const downStore = await openCosmosStore({ endpoint: down.endpoint, key: down.key, databaseId: 'down' });
     const downLogins = new UpstreamLoginStore(downStore.adapter);
     await down.close();
