@@ -6,8 +6,8 @@ ENV PNPM_VERSION=10.34.8 \
     LISTEN_HOST=0.0.0.0
 RUN npm install -g pnpm@${PNPM_VERSION}
 WORKDIR /app
-COPY . .
-RUN pnpm install --frozen-lockfile
+COPY --chown=node:node . .
 USER node
+RUN pnpm install --frozen-lockfile
 EXPOSE 9000 9100 9443
 CMD ["pnpm", "--filter", "@mcp-bridge/bridge", "start"]

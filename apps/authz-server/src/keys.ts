@@ -7,8 +7,8 @@ export interface SecretRegistry {
   getOrCreate<T>(name: string, create: () => Promise<T> | T): Promise<T>;
 }
 
-/** JWS algorithms we sign access tokens with, by key type (RFC 7518 §3.1, RFC 8037). */
-export type SigningAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
+/** JWS algorithms we sign access tokens with (RFC 7518 §3.1, RFC 8037); a key's own `alg` wins. */
+export type SigningAlgorithm = 'ES256' | 'RS256' | 'PS256' | 'EdDSA';
 
 /** Generates an ES256 signing key with its RFC 7638 thumbprint as `kid`. */
 export async function generateSigningKey(): Promise<JWK> {
@@ -44,7 +44,7 @@ async function withKid(jwk: Record<string, unknown>): Promise<JWK> {
 export interface ResolvedKeys {
   /** Private JWKS; the first key signs. */
   signingKeys: { keys: JWK[] };
-  /** Algorithm of the first key: what access and ID tokens are signed with. */
+  /** Algorithm of the first key (its `alg`, else the default for its type): what tokens are signed with. */
   signingAlgorithm: SigningAlgorithm;
   cookieKeys: string[];
 }
@@ -67,5 +67,7 @@ export async function resolveKeys(
   }
   const cookieKeys =
     configured.cookieKeys ?? (await secrets.getOrCreate('cookie-keys', () => [randomBytes(32).toString('base64url')]));
-  return { signingKeys: { keys }, signingAlgorithm: algorithmOf(keys[0] as Record<string, unknown>), cookieKeys };
+  const first = keys[0] as Record<string, unknown>;
+  const signingAlgorithm = (typeof first.alg === 'string' ? first.alg : algorithmOf(first)) as SigningAlgorithm;
+  return { signingKeys: { keys }, signingAlgorithm, cookieKeys };
 }

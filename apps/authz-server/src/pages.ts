@@ -11,7 +11,7 @@ const VIEWS_DIR = fileURLToPath(new URL('./views/', import.meta.url));
  */
 export async function renderPage(ctx: Context, view: 'consent' | 'error', data: Record<string, unknown>): Promise<void> {
   const nonce = randomBytes(16).toString('base64');
-  const html = await ejs.renderFile(`${VIEWS_DIR}${view}.ejs`, { ...data, nonce }, { async: true, root: VIEWS_DIR });
+  const html = await ejs.renderFile(`${VIEWS_DIR}${view}.ejs`, { ...data, nonce }, { async: true, root: VIEWS_DIR, cache: true });
   ctx.set('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'`);
   ctx.set('Cache-Control', 'no-store');
   // Same-origin referrers only: the consent form's POST then carries our Origin (with no-referrer,
@@ -56,7 +56,7 @@ const TEXTS: Record<string, ErrorPageText> = {
   },
   temporarily_unavailable: {
     heading: 'Sign-in is temporarily unavailable',
-    explanation: 'The sign-in service or Microsoft Entra ID did not answer in time.',
+    explanation: 'The sign-in service or the identity provider behind it did not answer in time.',
     advice: 'Wait a minute, then go back to the application and try again.',
   },
   server_error: {

@@ -74,6 +74,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       const clientId = 'mcp-auth-bridge-dev';
       const clientSecret = randomBytes(24).toString('base64url');
       entra = await startEntraSimulator({
+        host: config.authz.host,
         port: options.ports?.entra ?? config.entra.port,
         clients: [{ clientId, clientSecret, redirectUris: [redirectUri] }],
         // Tests get a fresh CA in memory; `start` keeps one on disk so a trusted CA stays valid.

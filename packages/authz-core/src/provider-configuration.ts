@@ -26,10 +26,10 @@ export interface ProviderConfigurationOptions {
   /** Private JWKS; the first key signs. */
   signingKeys: { keys: JWK[] };
   /** JWS algorithm of the first key, used for access tokens and ID tokens. */
-  signingAlgorithm: 'ES256' | 'RS256' | 'EdDSA';
+  signingAlgorithm: 'ES256' | 'RS256' | 'PS256' | 'EdDSA';
   /** Cookie signing keys; the first signs, all verify (rotation). */
   cookieKeys: string[];
-  /** True when the issuer is https: cookies get the `__Host-` prefix and `Secure`. */
+  /** True when the issuer is https: cookies get the `__Host-` / `__Secure-` prefixes and `Secure`. */
   secureCookies: boolean;
   accounts: AccountReader;
   accessTokenTtlSeconds: number;
@@ -59,7 +59,10 @@ const RESOURCE_SCOPE_LIST = Object.keys(RESOURCE_SCOPES).join(' ');
 export function createProviderConfiguration(options: ProviderConfigurationOptions): Configuration {
   const resourceUrl = options.resourceUrl;
   const canonicalServed = canonicalResource(resourceUrl);
-  const cookiePrefix = options.secureCookies ? '__Host-' : '';
+  // `__Host-` requires Path=/, which only the session cookie has; the interaction and resume cookies
+  // live under /interaction/<uid> and /authorize/<uid>, so they get `__Secure-` (RFC 6265bis §4.1.3).
+  const hostPrefix = options.secureCookies ? '__Host-' : '';
+  const securePrefix = options.secureCookies ? '__Secure-' : '';
 
   return {
     adapter: options.adapter,
@@ -68,9 +71,9 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
     cookies: {
       keys: options.cookieKeys,
       names: {
-        session: `${cookiePrefix}mcpb.session`,
-        interaction: `${cookiePrefix}mcpb.interaction`,
-        resume: `${cookiePrefix}mcpb.resume`,
+        session: `${hostPrefix}mcpb.session`,
+        interaction: `${securePrefix}mcpb.interaction`,
+        resume: `${securePrefix}mcpb.resume`,
       },
       // SameSite=Lax, HttpOnly, signed; Secure follows the request scheme (MCP AS11). Short-lived
       // cookies keep oidc-provider's per-interaction paths, so two sign-ins in two tabs do not collide.
@@ -156,7 +159,6 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
         },
       },
     },
-    // RFC 9207: `iss` in every authorization response (MCP AS3, A21) — on by default in oidc-provider 9.
     ttl: {
       AccessToken: options.accessTokenTtlSeconds,
       AuthorizationCode: AUTHORIZATION_CODE_TTL_SECONDS,

@@ -65,18 +65,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
   const issues: string[] = [];
   const warnings: string[] = [];
 
-  const issuer = new URL(raw.AUTHZ_ISSUER);
-  if (issuer.pathname !== '/' || issuer.search || issuer.hash) {
-    issues.push('AUTHZ_ISSUER: must be an origin root such as https://auth.example.com (MCP clients expect the issuer at the root)');
-  }
-  const resource = new URL(raw.MCP_RESOURCE_URL);
-  if (resource.search || resource.hash) issues.push('MCP_RESOURCE_URL: must not contain a query or fragment (RFC 8707 §2)');
-  for (const [name, value] of [['AUTHZ_ISSUER', issuer], ['MCP_RESOURCE_URL', resource]] as const) {
-    if (value.protocol === 'http:' && !isLoopback(value)) {
-      if (raw.DANGEROUSLY_ALLOW_INSECURE_ISSUER) warnings.push(`${name} uses http:// on a non-loopback host (DANGEROUSLY_ALLOW_INSECURE_ISSUER=true)`);
-      else issues.push(`${name}: must be https outside localhost (MCP authorization: HTTPS for every endpoint)`);
-    }
-  }
+  const { issuer, resource } = publicUrls(raw, issues, warnings);
 
   let entra: EntraConfig | undefined;
   if (raw.DANGEROUSLY_USE_DEV_ENTRA) {
@@ -154,6 +143,23 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
     warnings,
   };
   return deepFreeze(config);
+}
+
+/** The issuer and MCP URL, checked: issuer at an origin root, https outside loopback (MCP AS8). */
+function publicUrls(raw: RawConfig, issues: string[], warnings: string[]): { issuer: URL; resource: URL } {
+  const issuer = new URL(raw.AUTHZ_ISSUER);
+  if (issuer.pathname !== '/' || issuer.search || issuer.hash) {
+    issues.push('AUTHZ_ISSUER: must be an origin root such as https://auth.example.com (MCP clients expect the issuer at the root)');
+  }
+  const resource = new URL(raw.MCP_RESOURCE_URL);
+  if (resource.search || resource.hash) issues.push('MCP_RESOURCE_URL: must not contain a query or fragment (RFC 8707 §2)');
+  for (const [name, value] of [['AUTHZ_ISSUER', issuer], ['MCP_RESOURCE_URL', resource]] as const) {
+    if (value.protocol === 'http:' && !isLoopback(value)) {
+      if (raw.DANGEROUSLY_ALLOW_INSECURE_ISSUER) warnings.push(`${name} uses http:// on a non-loopback host (DANGEROUSLY_ALLOW_INSECURE_ISSUER=true)`);
+      else issues.push(`${name}: must be https outside localhost (MCP authorization: HTTPS for every endpoint)`);
+    }
+  }
+  return { issuer, resource };
 }
 
 /** Validates the variables against the schema; empty strings mean "unset" (docker-compose and shells produce them). */
@@ -241,14 +247,16 @@ export function loadMcpServerConfig(env: Record<string, string | undefined>): Re
   const raw = parseEnvironment(env);
   const issues: string[] = [];
   const warnings: string[] = [];
+  const { issuer, resource } = publicUrls(raw, issues, warnings);
   const cosmos = cosmosConfig(raw, issues, warnings);
-  if (cosmos?.mode === 'embedded') issues.push('DANGEROUSLY_USE_EMBEDDED_COSMOS: the MCP server on its own needs a shared Cosmos DB (COSMOS_ENDPOINT + COSMOS_KEY)');
-  const resource = new URL(raw.MCP_RESOURCE_URL);
+  if (cosmos?.mode === 'embedded') {
+    issues.push('DANGEROUSLY_USE_EMBEDDED_COSMOS: the MCP server on its own needs a shared Cosmos DB (COSMOS_CONNECTION_STRING or COSMOS_ENDPOINT + COSMOS_KEY)');
+  }
   if (raw.MCP_DANGEROUSLY_DISABLE_AUTH) warnings.push('MCP_DANGEROUSLY_DISABLE_AUTH=true: the MCP server accepts requests WITHOUT authentication');
   if (issues.length > 0 || !cosmos || cosmos.mode !== 'remote') throw new ConfigError(issues);
   return deepFreeze({
     resourceUrl: resource.href,
-    issuer: new URL(raw.AUTHZ_ISSUER).origin,
+    issuer: issuer.origin,
     host: raw.LISTEN_HOST,
     port: raw.MCP_PORT ?? defaultPort(resource),
     allowedOrigins: raw.MCP_ALLOWED_ORIGINS,

@@ -101,3 +101,16 @@ describe('loadMcpServerConfig', () => {
     });
   });
 });
+
+describe('loadMcpServerConfig URL checks', () => {
+  it('applies the same issuer and https rules as the bridge', () => {
+    assert.throws(
+      () => loadMcpServerConfig({ AUTHZ_ISSUER: 'http://auth.example.com', MCP_RESOURCE_URL: 'http://mcp.example.com/mcp', COSMOS_ENDPOINT: 'https://a.documents.azure.com', COSMOS_KEY: 'k' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues.map((issue) => issue.split(':')[0]).sort(), ['AUTHZ_ISSUER', 'MCP_RESOURCE_URL']);
+        return true;
+      },
+    );
+  });
+});

@@ -49,7 +49,7 @@ function invalid(message: string): never {
  *   authorityHost: 'https://login.microsoftonline.com',
  *   tenantId: 'organizations',
  *   clientId, clientSecret,
- *   redirectUri: 'https://bridge.example.com/upstream/callback',
+ *   redirectUri: 'https://bridge.example.com/callback/entra',
  *   scopes: ['User.Read'],
  *   allowedTenantIds: ['4b2e9c7a-1f3d-4e8b-9a6c-5d7e8f9a0b1c'],
  * });

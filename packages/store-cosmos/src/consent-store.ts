@@ -23,7 +23,7 @@ export interface Consent {
  * `/accountId`, id = SHA-256 of the client id (client ids may be URLs).
  *
  * @example
- * await store.consents.grant(accountId, clientId, ['mcp:tools'], 'https://mcp.example/mcp');
+ * await store.consents.grant(accountId, clientId, ['mcp:read'], 'https://mcp.example/mcp', 'http://127.0.0.1:33418/');
  * const consent = await store.consents.find(accountId, clientId);
  */
 export interface ConsentStore {

@@ -9,7 +9,7 @@ import { encodeId } from './internal/ids.ts';
  * values are stored as given (not encrypted) — production keys belong in Key Vault.
  *
  * @example
- * const jwks = await store.secrets.getOrCreate('signing-jwks', () => generateJwks());
+ * const jwks = await store.secrets.getOrCreate('signing-keys', () => generateJwks());
  */
 export interface SecretStore {
   /**

@@ -3,8 +3,9 @@ import type { Adapter } from 'oidc-provider';
 import { AlreadyConsumedError } from '@mcp-bridge/store-cosmos';
 
 /**
- * A sign-in started at the upstream after the person approved the consent page. Its id is the
- * upstream `state`: random, single-use, ≤ 10 minutes, stored only after consent (MCP AS11).
+ * A sign-in started at the upstream from the consent page: after the person approved the client, or
+ * chose "sign in with another account" (then `consented` is false and the new person is asked for
+ * consent afterwards). Its id is the upstream `state`: random, single-use, ≤ 10 minutes (MCP AS11).
  */
 export interface UpstreamLogin {
   /** Interaction this sign-in belongs to; the callback must arrive in the same browser. */
