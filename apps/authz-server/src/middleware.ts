@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { parse as parseQuery } from 'node:querystring';
-import { OAuthError, isSameResource, withDefaultResourceScopes } from '@mcp-bridge/authz-core';
+import { isSameResource, withDefaultResourceScopes } from '@mcp-bridge/authz-core';
 import type { Logger } from '@mcp-bridge/logger';
 import { renderErrorPage } from './pages.ts';
+import { readBody } from './read-form.ts';
 
 /**
  * Headers on every response: no framing anywhere (MCP AS11, attack catalogue A23), no MIME sniffing,
@@ -92,7 +93,7 @@ export function canonicalResourceParameter(resourceUrl: string, paths: { authori
         ctx.querystring = params.toString();
       }
     } else if (ctx.path === paths.token && ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
-      const body = parseQuery(await readLimited(ctx.req, TOKEN_BODY_LIMIT_BYTES));
+      const body = parseQuery(await readBody(ctx.req, TOKEN_BODY_LIMIT_BYTES));
       if (body.resource !== undefined && (typeof body.resource !== 'string' || !isSameResource(body.resource, resourceUrl))) {
         // Refused here, before oidc-provider: it rotates (consumes) a refresh token before it checks
         // `resource`, so a client that sent a wrong one would lose its refresh token (RFC 8707 §2.2).
@@ -116,16 +117,6 @@ export function canonicalResourceParameter(resourceUrl: string, paths: { authori
 /** oidc-provider's own limit for request bodies. */
 const TOKEN_BODY_LIMIT_BYTES = 56 * 1024;
 
-async function readLimited(stream: AsyncIterable<Buffer>, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += chunk.length;
-    if (size > limit) throw new OAuthError('invalid_request', 'request body too large', { status: 413 });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /**
  * CORS for endpoints browser-based MCP clients call (MCP Inspector in direct mode; interop rule 11)

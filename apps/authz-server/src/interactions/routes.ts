@@ -4,12 +4,14 @@ import { errors, type default as Provider, type InteractionResults, type Unknown
 import {
   OAuthError,
   accountIdFor,
+  classifyRedirectUri,
   coversScopes,
   describeScopes,
   isOAuthError,
   isResourceScope,
   isSameRedirectTarget,
   parseScope,
+  type AccountClaims,
   type AccountReader,
   type UpstreamIdp,
 } from '@mcp-bridge/authz-core';
@@ -26,14 +28,7 @@ export interface ConsentRegistry {
 
 /** Where signed-in users are recorded and read back. */
 export interface AccountWriter extends AccountReader {
-  upsert(account: {
-    accountId: string;
-    tenantId: string;
-    objectId: string;
-    name?: string;
-    username?: string;
-    email?: string;
-  }): Promise<unknown>;
+  upsert(account: AccountClaims): Promise<unknown>;
 }
 
 export interface InteractionRoutesOptions {
@@ -53,7 +48,6 @@ export interface InteractionRoutesOptions {
   logger: Logger;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * The pages between /authorize and the code: consent (before anything is sent upstream, MCP AS11),
@@ -314,12 +308,12 @@ function redirectHostOf(redirectUri: string): string {
 
 /** Warnings the consent page shows about where the code will go (MCP AS5). */
 export function consentWarnings(redirectUri: string): string[] {
-  const url = URL.parse(redirectUri);
   const warnings = ['This application registered itself with this service; its name has not been verified.'];
-  if (url && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) {
+  const target = classifyRedirectUri(redirectUri);
+  if ('kind' in target && target.kind === 'loopback') {
     warnings.push('This application runs on your computer: you will be sent back to a local address. Only continue if you just started it yourself.');
-  } else if (url && url.protocol !== 'https:') {
-    warnings.push(`You will be sent back to an app on this device that handles ${url.protocol}// links.`);
+  } else if ('kind' in target && target.kind === 'custom-scheme') {
+    warnings.push(`You will be sent back to an app on this device that handles ${new URL(redirectUri).protocol}// links.`);
   }
   return warnings;
 }
