@@ -5,7 +5,7 @@ import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider'
 import { AlreadyConsumedError } from './errors.ts';
 import { RetryAttempt, cosmosStatus, deleteItem, readItem, withOptimisticRetry } from './internal/cosmos.ts';
 import { expiryFor, isExpired, ttlUntil, type Expiry } from './internal/expiry.ts';
-import { encodeId } from './internal/ids.ts';
+import { encodeId, hashId } from './internal/ids.ts';
 
 /** Model names become id prefixes, so they are restricted to letters and digits. */
 const MODEL_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
@@ -16,6 +16,26 @@ const MODEL_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
  * (same set as oidc-provider's own memory adapter).
  */
 const NOT_GRANT_MEMBERS = new Set(['Interaction', 'Session', 'Grant']);
+
+/**
+ * Models whose id is itself a bearer credential (whoever holds it can use it): authorization codes,
+ * refresh tokens, opaque access tokens, registration tokens, pushed requests, the bridge's upstream
+ * `state`. They are stored under SHA-256 of the id and without the `jti` copy of it, so a read of the
+ * database does not yield usable tokens (house style: secrets stored hashed). Sessions, interactions,
+ * grants and clients keep readable ids: they are found by other ids (uid pointers, cookies, client ids)
+ * and are not credentials on their own.
+ */
+const CREDENTIAL_MODELS = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'ClientCredentials',
+  'InitialAccessToken',
+  'RegistrationAccessToken',
+  'PushedAuthorizationRequest',
+  'BackchannelAuthenticationRequest',
+  'UpstreamLogin',
+]);
 
 /** One stored oidc-provider model instance. */
 export interface ModelDocument {
@@ -73,7 +93,19 @@ export interface OidcAdapterOptions {
 
 /** `id` (and partition key) of a model document. */
 export function modelKey(model: string, id: string): string {
-  return `${model}:${encodeId(id)}`;
+  return `${model}:${CREDENTIAL_MODELS.has(model) ? `~${hashId(id)}` : encodeId(id)}`;
+}
+
+/** The payload as stored: a credential model's `jti` (its own id, the token value) is left out. */
+function storedPayload(model: string, id: string, payload: AdapterPayload): AdapterPayload {
+  if (!CREDENTIAL_MODELS.has(model) || payload.jti !== id) return payload;
+  const { jti: _token, ...rest } = payload;
+  return rest;
+}
+
+/** The payload as oidc-provider expects it back: `jti` restored from the id it was found by. */
+function loadedPayload(model: string, id: string, payload: AdapterPayload): AdapterPayload {
+  return CREDENTIAL_MODELS.has(model) && payload.jti === undefined ? { ...payload, jti: id } : payload;
 }
 
 /** `id` (and partition key) of a grant index document. */
@@ -216,12 +248,13 @@ export function createOidcAdapter(options: OidcAdapterOptions): AdapterConstruct
       }
       await Promise.all(pointers);
 
-      const doc: ModelDocument = { id: key, pk: key, kind: 'model', model: this.model, payload, ...expiryFields(expiry) };
+      const doc: ModelDocument = { id: key, pk: key, kind: 'model', model: this.model, payload: storedPayload(this.model, id, payload), ...expiryFields(expiry) };
       await container.items.upsert(doc);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      return (await this.#read(id))?.doc.payload;
+      const found = await this.#read(id);
+      return found ? loadedPayload(this.model, id, found.doc.payload) : undefined;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {

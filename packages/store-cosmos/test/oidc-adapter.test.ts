@@ -103,9 +103,29 @@ describe('oidc-provider adapter: ids Cosmos forbids', () => {
     });
   }
 
-  it('keeps ids in the nanoid alphabet readable', () => {
-    assert.equal(modelKey('AccessToken', 'AbC_12-x'), 'AccessToken:AbC_12-x');
+  it('keeps ids in the nanoid alphabet readable for models that are not credentials', () => {
+    assert.equal(modelKey('Session', 'AbC_12-x'), 'Session:AbC_12-x');
+    assert.equal(modelKey('Grant', 'AbC_12-x'), 'Grant:AbC_12-x');
   });
+});
+
+describe('oidc-provider adapter: credentials are stored hashed (house style, RFC 6819 §5.1.4.1.3)', () => {
+  for (const model of ['RefreshToken', 'AuthorizationCode', 'UpstreamLogin']) {
+    it(`stores a ${model} under SHA-256 of its value, without the value in the document`, async () => {
+      const adapter = new Adapter(model);
+      const token = uniqueId('tok');
+      await adapter.upsert(token, { jti: token, grantId: uniqueId('g'), kind: model, iat: 1 }, 600);
+      const key = modelKey(model, token);
+      assert.match(key, new RegExp(`^${model}:~[\\w-]{43}$`));
+      const raw = await rawOidcDocument(t.store, key);
+      assert.ok(raw, 'stored under the hashed key');
+      assert.ok(!JSON.stringify(raw).includes(token), 'the token value is nowhere in the stored document');
+      assert.equal((await adapter.find(token))?.jti, token, 'find gives oidc-provider its jti back');
+      await adapter.consume(token);
+      assert.equal((await adapter.find(token))?.jti, token);
+      assert.ok(!JSON.stringify(await rawOidcDocument(t.store, key)).includes(token), 'not even after consume');
+    });
+  }
 });
 
 describe('oidc-provider adapter: expiry via expiresAt and ttl', () => {
