@@ -66,7 +66,8 @@ export class UpstreamLoginStore {
       if (error instanceof AlreadyConsumedError) return undefined;
       throw error;
     }
-    const { consumed: _consumed, ...login } = found;
+    // The adapter adds `consumed` and `jti` (the state itself) to what was saved; the caller gets the login.
+    const { consumed: _consumed, jti: _state, ...login } = found as UpstreamLogin & { consumed?: unknown; jti?: unknown };
     return login;
   }
 }
