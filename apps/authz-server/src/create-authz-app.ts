@@ -7,13 +7,13 @@ import { interactionRoutes, type AccountWriter, type ConsentRegistry } from './i
 import { UpstreamLoginStore } from './interactions/upstream-login.ts';
 import { resolveKeys, type SecretRegistry } from './keys.ts';
 import {
-  canonicalResourceParameter,
-  defaultScopeOnAuthorize,
+  authorizationRequestPolicy,
   healthCheck,
   noErrorRedirectsFromAuthorize,
   openCors,
   requestLog,
   securityHeaders,
+  tokenRequestPolicy,
 } from './middleware.ts';
 import { renderErrorPage } from './pages.ts';
 import { subscribeProviderEvents } from './events.ts';
@@ -43,8 +43,10 @@ export interface AuthzAppOptions {
   /** One PEM private key (EC P-256, RSA or Ed25519). */
   signingKeyPem?: string;
   cookieKeys?: string[];
-  accessTokenTtlSeconds?: number;
-  refreshTokenTtlSeconds?: number;
+  /** From `ACCESS_TOKEN_TTL_SECONDS` (docs/configuration.md). */
+  accessTokenTtlSeconds: number;
+  /** From `REFRESH_TOKEN_TTL_SECONDS`. */
+  refreshTokenTtlSeconds: number;
   staticClients?: ClientMetadata[];
 }
 
@@ -80,8 +82,8 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
     cookieKeys: keys.cookieKeys,
     secureCookies: secure,
     accounts: store.accounts,
-    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 600,
-    refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 14 * 24 * 3600,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
     ...(options.staticClients ? { staticClients: options.staticClients } : {}),
     async renderError(ctx, out, error) {
       const code = String(out.error ?? 'server_error');
@@ -101,8 +103,8 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
   provider.use(healthCheck('/healthz', () => store.health(), logger));
   provider.use(openCors('/register', ['POST']));
   provider.use(noErrorRedirectsFromAuthorize('/authorize', options.issuer, upstreamName));
-  provider.use(defaultScopeOnAuthorize('/authorize'));
-  provider.use(canonicalResourceParameter(options.resourceUrl, { authorization: '/authorize', token: '/token' }));
+  provider.use(authorizationRequestPolicy('/authorize', options.resourceUrl));
+  provider.use(tokenRequestPolicy('/token', options.resourceUrl));
   provider.use(
     interactionRoutes({
       provider,

@@ -38,24 +38,6 @@ export function requestLog(logger: Logger): Middleware {
   };
 }
 
-/**
- * Applies the default-scope policy to GET /authorize before oidc-provider reads it: a request that
- * names no resource scope gets all of them (see `withDefaultResourceScopes`; RFC 6749 §3.3).
- */
-export function defaultScopeOnAuthorize(authorizationPath: string): Middleware {
-  return async (ctx, next) => {
-    if (ctx.path === authorizationPath && ctx.method === 'GET' && ctx.query.client_id !== undefined) {
-      const params = new URLSearchParams(ctx.querystring);
-      // A repeated `scope` is left for oidc-provider to reject (RFC 6749 §3.1).
-      if (params.getAll('scope').length <= 1) {
-        params.set('scope', withDefaultResourceScopes(params.get('scope')));
-        ctx.querystring = params.toString();
-      }
-    }
-    await next();
-  };
-}
-
 /** Liveness and store reachability for load balancers; 503 when the store is down (fail closed). */
 export function healthCheck(path: string, check: () => Promise<void>, logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -72,31 +54,55 @@ export function healthCheck(path: string, check: () => Promise<void>, logger: Lo
   };
 }
 
+/** `resource` naming our MCP server in another spelling → the exact configured URL; anything else unchanged. */
+function canonicalResourceOf(resourceUrl: string) {
+  return (value: unknown) => (typeof value === 'string' && value !== resourceUrl && isSameResource(value, resourceUrl) ? resourceUrl : value);
+}
+
 /**
- * Rewrites a `resource` parameter that names our MCP server in another spelling (trailing slash,
- * upper-case host, default port — RFC 8707 §2, interop rule 8) to the exact configured URL, on
- * GET /authorize and on POST /token, so that oidc-provider's exact-match checks between the grant and
- * later token requests hold whichever spelling each request used. Other values are left for
- * oidc-provider to refuse with `invalid_target`.
- *
- * On /token the form body is read here (same 56 KiB limit as oidc-provider) and handed on as
- * `ctx.request.body`, which oidc-provider accepts in place of the stream.
+ * The bridge's policies on a GET /authorize request, applied before oidc-provider reads it (one parse
+ * of the query):
+ * - a request naming no resource scope gets all of them (`withDefaultResourceScopes`; RFC 6749 §3.3);
+ * - a `resource` naming our MCP server in another spelling (trailing slash, case, default port —
+ *   RFC 8707 §2, interop rule 8) becomes the exact configured URL, so the grant holds one spelling.
+ * Repeated parameters are left for oidc-provider to reject (RFC 6749 §3.1).
  */
-export function canonicalResourceParameter(resourceUrl: string, paths: { authorization: string; token: string }): Middleware {
-  const canonical = (value: unknown) => (typeof value === 'string' && value !== resourceUrl && isSameResource(value, resourceUrl) ? resourceUrl : value);
+export function authorizationRequestPolicy(authorizationPath: string, resourceUrl: string): Middleware {
+  const canonical = canonicalResourceOf(resourceUrl);
   return async (ctx, next) => {
-    if (ctx.path === paths.authorization && ctx.method === 'GET') {
+    if (ctx.path === authorizationPath && ctx.method === 'GET' && ctx.query.client_id !== undefined) {
       const params = new URLSearchParams(ctx.querystring);
+      let changed = false;
+      if (params.getAll('scope').length <= 1) {
+        const scope = withDefaultResourceScopes(params.get('scope'));
+        changed ||= scope !== params.get('scope');
+        params.set('scope', scope);
+      }
       const resources = params.getAll('resource');
       if (resources.length === 1 && canonical(resources[0]) !== resources[0]) {
         params.set('resource', resourceUrl);
-        ctx.querystring = params.toString();
+        changed = true;
       }
-    } else if (ctx.path === paths.token && ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
+      if (changed) ctx.querystring = params.toString();
+    }
+    await next();
+  };
+}
+
+/**
+ * The same `resource` policy on POST /token, where a `resource` that is not ours is refused before
+ * oidc-provider sees it: oidc-provider rotates (consumes) a refresh token before it checks `resource`,
+ * so a client that sent a wrong one would lose its refresh token (RFC 8707 §2.2).
+ *
+ * The form body is read here (same 56 KiB limit as oidc-provider) and handed on as
+ * `ctx.request.body`, which oidc-provider accepts in place of the stream.
+ */
+export function tokenRequestPolicy(tokenPath: string, resourceUrl: string): Middleware {
+  const canonical = canonicalResourceOf(resourceUrl);
+  return async (ctx, next) => {
+    if (ctx.path === tokenPath && ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
       const body = parseQuery(await readBody(ctx.req, TOKEN_BODY_LIMIT_BYTES));
       if (body.resource !== undefined && (typeof body.resource !== 'string' || !isSameResource(body.resource, resourceUrl))) {
-        // Refused here, before oidc-provider: it rotates (consumes) a refresh token before it checks
-        // `resource`, so a client that sent a wrong one would lose its refresh token (RFC 8707 §2.2).
         ctx.status = 400;
         ctx.set('Cache-Control', 'no-store');
         if (ctx.get('origin')) ctx.set('Access-Control-Allow-Origin', '*');

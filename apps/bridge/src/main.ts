@@ -4,7 +4,7 @@
  * server; with them it runs against the real ones.
  */
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from '@mcp-bridge/config';
+import { loadConfig, loadOrExit } from '@mcp-bridge/config';
 import { createLogger } from '@mcp-bridge/logger';
 import { startStack } from './start-stack.ts';
 import { banner } from './banner.ts';
@@ -17,16 +17,7 @@ env.DANGEROUSLY_USE_EMBEDDED_COSMOS ??= hasCosmos ? 'false' : 'true';
 // A relative DATA_DIR means relative to where the user typed the command (pnpm runs us in our package).
 env.DATA_DIR = resolve(env.INIT_CWD ?? process.cwd(), env.DATA_DIR || '.data');
 
-let config;
-try {
-  config = loadConfig(env);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\nSee docs/configuration.md.\n`);
-    process.exit(2);
-  }
-  throw error;
-}
+const config = loadOrExit(() => loadConfig(env));
 
 const logger = createLogger({ name: 'mcp-auth-bridge', level: config.logLevel });
 for (const warning of config.warnings) logger.warn(warning);

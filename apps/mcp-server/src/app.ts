@@ -6,7 +6,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { silentLogger, type Logger } from '@mcp-bridge/logger';
 import {
-  authenticateRequest,
+  createNodeBearerGuard,
   createTokenVerifier,
   insufficientScope,
   protectedResourceMetadata,
@@ -133,21 +133,24 @@ export async function createMcpApp(options: McpAppOptions): Promise<McpApp> {
   const sweeper = setInterval(() => void sessions.sweep(), SESSION_SWEEP_INTERVAL_MS);
   sweeper.unref();
 
+  const guard = verifier
+    ? createNodeBearerGuard({
+        verifier,
+        resourceMetadataUrl,
+        scopes: MCP_SCOPES,
+        onRefused(failure) {
+          const cause = failure.error.cause as { code?: unknown; message?: unknown } | undefined;
+          // Never the token or its claims: only what failed (RS9).
+          logger[failure.status >= 500 ? 'error' : 'info'](
+            { status: failure.status, error: failure.body.error, reason: failure.body.error_description, causeCode: cause?.code, causeMessage: cause?.message },
+            'MCP request refused by the bearer guard',
+          );
+        },
+      })
+    : undefined;
+
   async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<SdkAuthInfo | undefined> {
-    if (!verifier) return ANONYMOUS_AUTH;
-    const result = await authenticateRequest(
-      { headers: req.headers, url: req.url ?? '/' },
-      { verifier, resourceMetadataUrl, scopes: MCP_SCOPES },
-    );
-    if (result.ok) return result.auth;
-    const cause = result.error.cause as { code?: unknown; message?: unknown } | undefined;
-    // Never the token or its claims: only what failed (RS9).
-    logger[result.status >= 500 ? 'error' : 'info'](
-      { status: result.status, error: result.body.error, reason: result.body.error_description, causeCode: cause?.code, causeMessage: cause?.message },
-      'MCP request refused by the bearer guard',
-    );
-    sendGuardFailure(res, result);
-    return undefined;
+    return guard ? guard(req, res) : ANONYMOUS_AUTH;
   }
 
   async function serveMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {

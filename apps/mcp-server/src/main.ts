@@ -3,21 +3,12 @@
  * (`apps/bridge` runs both in one process). Settings: docs/configuration.md.
  */
 import { createServer } from 'node:http';
-import { ConfigError, loadMcpServerConfig } from '@mcp-bridge/config';
+import { loadMcpServerConfig, loadOrExit } from '@mcp-bridge/config';
 import { createLogger } from '@mcp-bridge/logger';
 import { connectCosmos, createGrantStatusReader } from '@mcp-bridge/store-cosmos';
 import { createMcpApp } from './app.ts';
 
-let config;
-try {
-  config = loadMcpServerConfig(process.env);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\nSee docs/configuration.md.\n`);
-    process.exit(2);
-  }
-  throw error;
-}
+const config = loadOrExit(() => loadMcpServerConfig(process.env));
 const logger = createLogger({ name: 'mcp-server', level: config.logLevel });
 for (const warning of config.warnings) logger.warn(warning);
 

@@ -2,6 +2,7 @@ export { ConfigSchema, type RawConfig } from './schema.ts';
 export {
   loadConfig,
   loadMcpServerConfig,
+  loadOrExit,
   ConfigError,
   type BridgeConfig,
   type McpServerConfig,

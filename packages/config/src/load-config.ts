@@ -267,3 +267,20 @@ export function loadMcpServerConfig(env: Record<string, string | undefined>): Re
     warnings,
   });
 }
+
+/**
+ * For an app's entry point: runs `load` and, on a {@link ConfigError}, prints every problem and
+ * exits with status 2 instead of a stack trace.
+ *
+ * @example
+ * const config = loadOrExit(() => loadConfig(process.env));
+ */
+export function loadOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee docs/configuration.md.\n`);
+    process.exit(2);
+  }
+}

@@ -26,13 +26,20 @@ export type NodeBearerGuard = (
  *   await transport.handleRequest(req, res);
  * });
  */
-export function createNodeBearerGuard(options: AuthenticateRequestOptions): NodeBearerGuard {
+export function createNodeBearerGuard(
+  options: AuthenticateRequestOptions & {
+    /** Told of every refusal before it is sent (for logs: the failure never holds the token). */
+    onRefused?: (failure: GuardFailure) => void;
+  },
+): NodeBearerGuard {
+  const { onRefused, ...authOptions } = options;
   return async (req, res, requiredScopes) => {
     const result = await authenticateRequest(
       { headers: req.headers, url: req.url ?? '/' },
-      requiredScopes === undefined ? options : { ...options, requiredScopes },
+      requiredScopes === undefined ? authOptions : { ...authOptions, requiredScopes },
     );
     if (!result.ok) {
+      onRefused?.(result);
       sendGuardFailure(res, result);
       return undefined;
     }
