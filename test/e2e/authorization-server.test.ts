@@ -1,10 +1,23 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { fetch, type Response } from 'undici';
 import type { Stack } from '@mcp-bridge/bridge';
+import { generateTlsMaterial } from '@mcp-bridge/entra-simulator';
 import { Browser, parseConsentForm, parseSignInForm } from './support/browser.ts';
 import { completeInBrowser } from './support/mcp-client.ts';
+import {
+  assertErrorPage,
+  assertOAuthError,
+  decodeJwtPayload,
+  json,
+  pkce,
+  type OAuthErrorBody,
+  type RegisteredClient,
+  type TokenResponse,
+} from './support/oauth.ts';
 import { startTestStack } from './support/stack.ts';
 
 /**
@@ -16,65 +29,6 @@ import { startTestStack } from './support/stack.ts';
 const LOOPBACK_REDIRECT = 'http://127.0.0.1:43117/callback';
 const BROWSER_ORIGIN = 'http://inspector.example:6274';
 const ENTRA_CALLBACK_PATH = '/callback/entra';
-
-interface OAuthErrorBody {
-  error: unknown;
-  error_description: unknown;
-}
-
-interface TokenResponse {
-  access_token: string;
-  refresh_token?: string;
-  token_type: string;
-}
-
-interface RegisteredClient {
-  client_id: string;
-  client_secret?: string;
-  application_type?: string;
-  redirect_uris: string[];
-  token_endpoint_auth_method?: string;
-}
-
-function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
-function decodeJwtPayload(jwt: string): Record<string, unknown> {
-  const [, payload] = jwt.split('.');
-  return JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-async function json<T>(response: Response): Promise<T> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new Error(`expected JSON from ${response.url} (${response.status}), got:\n${text.slice(0, 500)}`);
-  }
-}
-
-/** Asserts an OAuth error body (RFC 6749 §5.2; interop rule 19): top-level string `error` and a usable description. */
-async function assertOAuthError(response: Response, status: number, error: string): Promise<OAuthErrorBody> {
-  const body = await json<OAuthErrorBody>(response);
-  assert.equal(response.status, status, `status of ${JSON.stringify(body)}`);
-  assert.equal(body.error, error);
-  assert.equal(typeof body.error_description, 'string', 'error_description is a string');
-  assert.ok((body.error_description as string).length > 0, 'error_description is not empty');
-  return body;
-}
-
-/** Asserts one of our HTML error pages: no redirect anywhere, the error code on the page. */
-async function assertErrorPage(response: Response, status: number, code?: string): Promise<string> {
-  const html = await response.text();
-  assert.equal(response.status, status, `status (page: ${html.slice(0, 300)})`);
-  assert.equal(response.headers.get('location'), null, 'no Location header: never redirected');
-  assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
-  assert.match(html, /MCP Auth Bridge/, 'our own error page');
-  if (code) assert.match(html, new RegExp(`class="error-code">${code}<`), `page shows error ${code}`);
-  return html;
-}
 
 describe('authorization server (black box, real stack)', () => {
   let stack: Stack;
@@ -669,6 +623,52 @@ describe('authorization server (black box, real stack)', () => {
       assert.equal(outcome.redirect.searchParams.get('iss'), issuer);
       assert.equal(outcome.redirect.searchParams.get('state'), state);
       assert.equal(outcome.redirect.searchParams.get('code'), null);
+    });
+  });
+
+  describe('CIMD fetch guard in production configuration: no special-use addresses (A29, MCP AS5)', () => {
+    let server: HttpsServer;
+    let port: number;
+    let connections = 0;
+
+    before(async () => {
+      const tls = generateTlsMaterial();
+      server = createHttpsServer({ cert: tls.serverCertPem, key: tls.serverKeyPem }, (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: `https://${req.headers.host}${req.url}`, client_name: 'Internal', redirect_uris: [LOOPBACK_REDIRECT] }));
+      });
+      server.on('connection', () => {
+        connections += 1;
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as AddressInfo).port;
+    });
+    after(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    const targets = () => [
+      `https://127.0.0.1:${port}/client.json`,
+      `https://localhost:${port}/client.json`,
+      `https://[::1]:${port}/client.json`,
+      `https://0x7f.1:${port}/client.json`,
+      'https://169.254.169.254/latest/meta-data/client.json',
+      'https://10.0.0.1/client.json',
+      'https://192.168.1.1/client.json',
+    ];
+    it('refuses loopback, link-local and private client_id URLs with invalid_client and never connects', async () => {
+      for (const clientId of targets()) {
+        const { challenge } = pkce();
+        const url = authorizeUrl({ response_type: 'code', client_id: clientId, redirect_uri: LOOPBACK_REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's' });
+        await assertErrorPage(await fetch(url, { redirect: 'manual' }), 400, 'invalid_client');
+      }
+      assert.equal(connections, 0, 'no connection reached the local server');
+    });
+
+    it('refuses them at /token too, as an unknown client (invalid_client)', async () => {
+      const response = await token({ grant_type: 'authorization_code', client_id: `https://127.0.0.1:${port}/client.json`, code: 'x', code_verifier: 'y'.repeat(43), redirect_uri: LOOPBACK_REDIRECT });
+      await assertOAuthError(response, 401, 'invalid_client');
+      assert.equal(connections, 0);
     });
   });
 });

@@ -1,7 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { type Adapter, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
-import { createProviderConfiguration, type UpstreamIdp } from '@mcp-bridge/authz-core';
+import Provider, { type Adapter } from 'oidc-provider';
+import {
+  CLIENT_JWKS_MAX_BYTES,
+  createProviderConfiguration,
+  preregisteredClientMetadata,
+  type MetadataDocumentPolicy,
+  type PreregisteredClient,
+  type UpstreamIdp,
+} from '@mcp-bridge/authz-core';
+import { createGuardedFetch, type GuardedFetch } from '@mcp-bridge/outbound-fetch';
 import type { Logger } from '@mcp-bridge/logger';
 import { interactionRoutes, type AccountWriter, type ConsentRegistry } from './interactions/routes.ts';
 import { UpstreamLoginStore } from './interactions/upstream-login.ts';
@@ -47,8 +55,22 @@ export interface AuthzAppOptions {
   accessTokenTtlSeconds: number;
   /** From `REFRESH_TOKEN_TTL_SECONDS`. */
   refreshTokenTtlSeconds: number;
-  staticClients?: ClientMetadata[];
+  /** Clients people paste an id of (`PREREGISTERED_CLIENTS`). */
+  preregisteredClients?: readonly PreregisteredClient[];
+  /** Client ID Metadata Documents (`CIMD_*`); defaults to enabled for any public host, none trusted. */
+  metadataDocuments?: MetadataDocumentPolicy;
+  /**
+   * TEST ONLY: replaces the outbound fetch for metadata documents, so that tests can serve them from a
+   * local HTTPS server. Production always uses `@mcp-bridge/outbound-fetch`'s guard, which refuses
+   * loopback, private and other special-use addresses.
+   */
+  dangerouslyFetchMetadataWith?: GuardedFetch;
 }
+
+/** Deadline of one outbound fetch (a metadata document or a client's JWKS; MCP AS5). */
+export const OUTBOUND_FETCH_TIMEOUT_MS = 2500;
+
+const DEFAULT_METADATA_DOCUMENT_POLICY: MetadataDocumentPolicy = { enabled: true, allowedHosts: [], deniedHosts: [], trustedHosts: [] };
 
 export interface AuthzApp {
   provider: Provider;
@@ -84,7 +106,9 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
     accounts: store.accounts,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
-    ...(options.staticClients ? { staticClients: options.staticClients } : {}),
+    staticClients: (options.preregisteredClients ?? []).map(preregisteredClientMetadata),
+    metadataDocuments: options.metadataDocuments ?? DEFAULT_METADATA_DOCUMENT_POLICY,
+    fetch: options.dangerouslyFetchMetadataWith ?? createGuardedFetch({ timeoutMs: OUTBOUND_FETCH_TIMEOUT_MS, maxResponseBytes: CLIENT_JWKS_MAX_BYTES }),
     async renderError(ctx, out, error) {
       const code = String(out.error ?? 'server_error');
       const status = (error as { status?: number }).status ?? (code === 'server_error' ? 500 : 400);
@@ -116,6 +140,8 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
       csrfKey,
       issuer: options.issuer,
       callbackPath: UPSTREAM_CALLBACK_PATH,
+      trustedMetadataHosts: (options.metadataDocuments ?? DEFAULT_METADATA_DOCUMENT_POLICY).trustedHosts,
+      preregisteredClientIds: new Set((options.preregisteredClients ?? []).map((client) => client.clientId)),
       logger,
     }),
   );

@@ -7,6 +7,7 @@ import { startEntraSimulator, type EntraSimulator } from '@mcp-bridge/entra-simu
 import type { Logger } from '@mcp-bridge/logger';
 import { createMcpApp } from '@mcp-bridge/mcp-server';
 import { createGrantStatusReader, openCosmosStore, startEmbeddedCosmos } from '@mcp-bridge/store-cosmos';
+import type { GuardedFetch } from '@mcp-bridge/outbound-fetch';
 import { listen } from './listen.ts';
 
 /** The whole bridge in one process: store, upstream, authorization server and MCP server. */
@@ -30,6 +31,11 @@ export interface StartStackOptions {
    * `http://localhost:<bound port>`.
    */
   ports?: { authz: number; mcp: number; entra: number };
+  /**
+   * TEST ONLY: how the authorization server fetches Client ID Metadata Documents (tests serve them from
+   * a local HTTPS server, which the production guard refuses). Never set by `main.ts`.
+   */
+  dangerouslyFetchMetadataWith?: GuardedFetch;
 }
 
 /**
@@ -116,6 +122,9 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       ...(config.keys.cookieKeys ? { cookieKeys: config.keys.cookieKeys } : {}),
       accessTokenTtlSeconds: config.tokens.accessTokenTtlSeconds,
       refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,
+      metadataDocuments: config.metadataDocuments,
+      preregisteredClients: config.preregisteredClients,
+      ...(options.dangerouslyFetchMetadataWith ? { dangerouslyFetchMetadataWith: options.dangerouslyFetchMetadataWith } : {}),
     });
     authzServer.attach(authz.handler);
 

@@ -6,6 +6,7 @@ import { errors } from 'oidc-provider';
  */
 const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'about:', 'blob:', 'filesystem:']);
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const SHARED_SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
 
 /** How a redirect URI must be treated (RFC 8252 §7). */
 export type RedirectUriKind = 'https' | 'loopback' | 'custom-scheme';
@@ -42,6 +43,7 @@ export function classifyRedirectUri(value: string): { kind: RedirectUriKind } | 
  *   clients does it ignore the loopback port (RFC 8252 §7.3). Cursor sends `web` with `cursor://`.
  * - The registered `scope` is dropped: oidc-provider would turn it into an allow-list and refuse the
  *   scopes a client asks for later (step-up), and unknown scopes would fail registration (interop rule 5).
+ * - A metadata document without `token_endpoint_auth_method` is a public client (`none`).
  * - `refresh_token` joins `authorization_code` in `grant_types`: clients do not reliably ask for it and
  *   every client here is meant to refresh (interop rule 9).
  *
@@ -59,6 +61,16 @@ export function applyClientRegistrationPolicy(metadata: Record<string, unknown>)
     if (native) metadata.application_type = 'native';
   }
   delete metadata.scope;
+  // A Client ID Metadata Document (its client_id is its https URL) may not use a shared secret, and
+  // oidc-provider refuses documents that declare one before this runs; so a shared-secret method here
+  // is RFC 7591's client_secret_basic default filled in for a document without a method: a public client.
+  if (
+    typeof metadata.client_id === 'string' &&
+    metadata.client_id.startsWith('https://') &&
+    (metadata.token_endpoint_auth_method === undefined || SHARED_SECRET_METHODS.has(String(metadata.token_endpoint_auth_method)))
+  ) {
+    metadata.token_endpoint_auth_method = 'none';
+  }
   const grantTypes = metadata.grant_types;
   if (Array.isArray(grantTypes) && grantTypes.includes('authorization_code') && !grantTypes.includes('refresh_token')) {
     metadata.grant_types = [...grantTypes, 'refresh_token'];

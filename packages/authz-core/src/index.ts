@@ -18,9 +18,21 @@ export { classifyRedirectUri, applyClientRegistrationPolicy, isSameRedirectTarge
 export {
   createProviderConfiguration,
   AUTHORIZATION_CODE_TTL_SECONDS,
+  METADATA_DOCUMENT_MAX_BYTES,
+  CLIENT_JWKS_MAX_BYTES,
+  METADATA_DOCUMENT_CACHE_SECONDS,
   INTERACTION_TTL_SECONDS,
   SESSION_TTL_SECONDS,
   type ProviderConfigurationOptions,
   type AccountClaims,
   type AccountReader,
 } from './provider-configuration.ts';
+export {
+  checkMetadataDocumentHost,
+  describeClientIdentity,
+  hostMatches,
+  type ClientIdentity,
+  type ClientProvenance,
+  type MetadataDocumentPolicy,
+} from './client-trust.ts';
+export { KNOWN_CLIENT_REDIRECT_URIS, preregisteredClientMetadata, type PreregisteredClient } from './preregistered-clients.ts';

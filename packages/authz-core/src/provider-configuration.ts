@@ -1,5 +1,6 @@
 import { errors, type Adapter, type Configuration, type KoaContextWithOIDC, type ClientMetadata, type JWK } from 'oidc-provider';
 import { applyClientRegistrationPolicy } from './client-registration-policy.ts';
+import { checkMetadataDocumentHost, type MetadataDocumentPolicy } from './client-trust.ts';
 import { canonicalResource } from './resource.ts';
 import { RESOURCE_SCOPES, SUPPORTED_SCOPES } from './scopes.ts';
 
@@ -36,6 +37,13 @@ export interface ProviderConfigurationOptions {
   refreshTokenTtlSeconds: number;
   /** Clients configured by the operator (for users who paste a client id). */
   staticClients?: ClientMetadata[];
+  /** Which Client ID Metadata Documents are fetched (MCP AS4, AS5). */
+  metadataDocuments: MetadataDocumentPolicy;
+  /**
+   * Every outbound request oidc-provider makes (CIMD documents, their `jwks_uri`). Production passes
+   * `@mcp-bridge/outbound-fetch`'s guard: https only, no special-use addresses, no redirects, a deadline.
+   */
+  fetch: NonNullable<Configuration['fetch']>;
   /** Renders the error page for errors that must not be redirected to the client. */
   renderError: NonNullable<Configuration['renderError']>;
 }
@@ -48,6 +56,16 @@ export const INTERACTION_TTL_SECONDS = 10 * 60;
 export const SESSION_TTL_SECONDS = 24 * 3600;
 
 const RESOURCE_SCOPE_LIST = Object.keys(RESOURCE_SCOPES).join(' ');
+
+/** A client metadata document is a few hundred bytes; 5 KiB bounds memory per fetch (MCP AS5). */
+export const METADATA_DOCUMENT_MAX_BYTES = 5 * 1024;
+/** A client's JWKS (CIMD `jwks_uri`). */
+export const CLIENT_JWKS_MAX_BYTES = 32 * 1024;
+/**
+ * Fetched documents are cached as their `Cache-Control: max-age` / `Expires` say, within these bounds
+ * (seconds); failed fetches are not cached (attack catalogue A27).
+ */
+export const METADATA_DOCUMENT_CACHE_SECONDS = { min: 60, max: 3600 } as const;
 
 /**
  * The whole oidc-provider configuration of the bridge: protocol behaviour is the provider's, this only
@@ -91,9 +109,10 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
       end_session: '/logout',
     },
     scopes: [...SUPPORTED_SCOPES],
+    // `profile` and `email` are deliberately not scopes here: mcp-remote asks `openid email profile`,
+    // and an unknown scope is ignored where a known one would need its own consent (interop rules 5, 21).
     claims: {
-      openid: ['sub'],
-      profile: ['name', 'preferred_username'],
+      openid: ['sub', 'name', 'preferred_username'],
     },
     responseTypes: ['code'],
     clientDefaults: {
@@ -115,8 +134,35 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
         if (key === 'software_id') applyClientRegistrationPolicy(metadata as Record<string, unknown>);
       },
     },
+    fetch: options.fetch,
+    fetchResponseBodyLimits: {
+      'client_id metadata document': METADATA_DOCUMENT_MAX_BYTES,
+      jwks_uri: CLIENT_JWKS_MAX_BYTES,
+      sector_identifier_uri: CLIENT_JWKS_MAX_BYTES,
+    },
     features: {
       devInteractions: { enabled: false },
+      // An https `client_id` names its own metadata document (draft-ietf-oauth-client-id-metadata-document;
+      // MCP 2025-11-25 "Client ID Metadata Documents"). oidc-provider fetches, validates and caches it;
+      // we choose which hosts may be fetched and what a document must contain.
+      clientIdMetadataDocument: {
+        enabled: options.metadataDocuments.enabled,
+        ack: 'draft-02',
+        cacheDuration: { ...METADATA_DOCUMENT_CACHE_SECONDS },
+        async allowFetch(_ctx, clientId) {
+          const verdict = checkMetadataDocumentHost(clientId, options.metadataDocuments);
+          if (!verdict.allowed) throw new errors.InvalidClient(verdict.reason);
+          return true;
+        },
+        async allowClient(_ctx, client) {
+          // Host lists apply to cached documents too (an operator may have changed them since).
+          const verdict = checkMetadataDocumentHost(client.clientId, options.metadataDocuments);
+          if (!verdict.allowed) throw new errors.InvalidClient(verdict.reason);
+          // MCP AS4: the document names the client; people decide on the consent page by that name.
+          if (!client.clientName) throw new errors.InvalidClientMetadata('the client metadata document has no client_name');
+          return true;
+        },
+      },
       registration: {
         enabled: true,
         initialAccessToken: false, // open DCR (MCP AS6)

@@ -40,6 +40,21 @@ describe('client registration policy (RFC 7591, RFC 8252)', () => {
     assert.equal('scope' in metadata, false);
     assert.deepEqual(metadata.grant_types, ['authorization_code', 'refresh_token']);
   });
+
+  it('makes a metadata document without token_endpoint_auth_method a public client, and leaves DCR alone', () => {
+    const document: Record<string, unknown> = { client_id: 'https://zed.dev/oauth/client-metadata.json', redirect_uris: ['http://127.0.0.1/callback'] };
+    applyClientRegistrationPolicy(document);
+    assert.equal(document.token_endpoint_auth_method, 'none');
+    const defaulted: Record<string, unknown> = { client_id: 'https://zed.dev/oauth/client-metadata.json', token_endpoint_auth_method: 'client_secret_basic' };
+    applyClientRegistrationPolicy(defaulted);
+    assert.equal(defaulted.token_endpoint_auth_method, 'none', 'oidc-provider fills in the RFC 7591 default before the policy runs');
+    const declared: Record<string, unknown> = { client_id: 'https://chatgpt.com/oauth/client.json', token_endpoint_auth_method: 'private_key_jwt', redirect_uris: ['https://chatgpt.com/connector/oauth/x'] };
+    applyClientRegistrationPolicy(declared);
+    assert.equal(declared.token_endpoint_auth_method, 'private_key_jwt');
+    const dynamic: Record<string, unknown> = { client_id: 'generated-id', redirect_uris: ['https://app.example/cb'] };
+    applyClientRegistrationPolicy(dynamic);
+    assert.equal(dynamic.token_endpoint_auth_method, undefined, 'RFC 7591 §2 default applies to DCR');
+  });
 });
 
 describe('remembered consent and redirect targets (RFC 8252 §7.3)', () => {

@@ -13,6 +13,10 @@ const base: ProviderConfigurationOptions = {
   accessTokenTtlSeconds: 600,
   refreshTokenTtlSeconds: 3600,
   renderError: async () => {},
+  metadataDocuments: { enabled: true, allowedHosts: [], deniedHosts: ['evil.example'], trustedHosts: ['vscode.dev'] },
+  fetch: async () => {
+    throw new Error('no network in unit tests');
+  },
 };
 
 describe('provider configuration: cookies (MCP AS11, RFC 6265bis §4.1.3)', () => {
@@ -46,5 +50,40 @@ describe('provider configuration: protocol choices', () => {
     assert.equal(config.features!.registration!.enabled, true);
     assert.equal(config.features!.registration!.initialAccessToken, false);
     assert.equal(config.features!.pushedAuthorizationRequests!.enabled, false);
+  });
+});
+
+describe('provider configuration: Client ID Metadata Documents (MCP AS4, AS5)', () => {
+  const config = createProviderConfiguration(base);
+  const feature = config.features!.clientIdMetadataDocument!;
+
+  it('enables the feature for draft-02 with bounded caching and a 5 KiB document limit', () => {
+    assert.equal(feature.enabled, true);
+    assert.equal(feature.ack, 'draft-02');
+    assert.deepEqual(feature.cacheDuration, { min: 60, max: 3600 });
+    assert.equal(config.fetchResponseBodyLimits!['client_id metadata document'], 5 * 1024);
+    assert.equal(config.fetch, base.fetch, 'every outbound request goes through the given (guarded) fetch');
+  });
+
+  it('is off when the operator turns it off', () => {
+    const off = createProviderConfiguration({ ...base, metadataDocuments: { ...base.metadataDocuments, enabled: false } });
+    assert.equal(off.features!.clientIdMetadataDocument!.enabled, false);
+  });
+
+  it('refuses to fetch from a denied host with invalid_client naming the host', async () => {
+    await assert.rejects(async () => feature.allowFetch!({} as never, 'https://evil.example/client.json'), {
+      error: 'invalid_client',
+      error_description: 'client metadata documents from evil.example are refused by this server',
+    });
+    assert.equal(await feature.allowFetch!({} as never, 'https://vscode.dev/oauth/client-metadata.json'), true);
+  });
+
+  it('refuses a document without client_name with invalid_client_metadata', async () => {
+    const client = { clientId: 'https://tools.example.net/client.json', clientName: undefined };
+    await assert.rejects(async () => feature.allowClient!({} as never, client as never), {
+      error: 'invalid_client_metadata',
+      error_description: 'the client metadata document has no client_name',
+    });
+    assert.equal(await feature.allowClient!({} as never, { ...client, clientName: 'Tools' } as never), true);
   });
 });

@@ -8,5 +8,6 @@ export {
   type McpServerConfig,
   type EntraConfig,
   type CosmosConfig,
+  type PreregisteredClientConfig,
 } from './load-config.ts';
 export { renderConfigurationDocs } from './render-docs.ts';

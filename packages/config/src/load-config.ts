@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { ConfigSchema, type RawConfig } from './schema.ts';
 
 export type EntraConfig =
@@ -25,10 +26,23 @@ export interface BridgeConfig {
   cosmos: CosmosConfig;
   keys: { signingJwks?: { keys: Record<string, unknown>[] }; signingKeyPem?: string; cookieKeys?: string[] };
   tokens: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
+  /** Client ID Metadata Documents (MCP AS4, AS5). */
+  metadataDocuments: { enabled: boolean; allowedHosts: string[]; deniedHosts: string[]; trustedHosts: string[] };
+  /** Clients configured by the operator (interop rule 14). */
+  preregisteredClients: PreregisteredClientConfig[];
   dataDir: string;
   logLevel: RawConfig['LOG_LEVEL'];
   /** Things an operator must know at start (dev shortcuts in use); logged at warn level. */
   warnings: string[];
+}
+
+/** One entry of `PREREGISTERED_CLIENTS`. */
+export interface PreregisteredClientConfig {
+  clientId: string;
+  clientName?: string;
+  clientSecret?: string;
+  redirectUris?: string[];
+  tokenEndpointAuthMethod?: 'none' | 'client_secret_basic' | 'client_secret_post';
 }
 
 /** Thrown by {@link loadConfig} with every problem found, each naming its variable. */
@@ -118,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
     }
   }
   if (raw.COOKIE_KEYS?.some((key) => key.length < 32)) issues.push('COOKIE_KEYS: every key must be at least 32 characters');
+  const preregisteredClients = readPreregisteredClients(raw, issues);
 
   if (issues.length > 0 || !entra || !cosmos) throw new ConfigError(issues);
 
@@ -138,6 +153,13 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
       ...(raw.COOKIE_KEYS ? { cookieKeys: raw.COOKIE_KEYS } : {}),
     },
     tokens: { accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS, refreshTokenTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS },
+    metadataDocuments: {
+      enabled: raw.CIMD_ENABLED,
+      allowedHosts: raw.CIMD_ALLOWED_HOSTS,
+      deniedHosts: raw.CIMD_DENIED_HOSTS,
+      trustedHosts: raw.CIMD_TRUSTED_HOSTS,
+    },
+    preregisteredClients,
     dataDir: raw.DATA_DIR,
     logLevel: raw.LOG_LEVEL,
     warnings,
@@ -202,6 +224,66 @@ function cosmosConfig(raw: RawConfig, issues: string[], warnings: string[]): Cos
   }
 
   return cosmos;
+}
+
+const PreregisteredClientSchema = z
+  .object({
+    client_id: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((id) => !/^https:/i.test(id), 'an https URL is a Client ID Metadata Document, not a pre-registered id'),
+    client_name: z.string().min(1).max(200).optional(),
+    client_secret: z.string().min(32, 'must be at least 32 characters').optional(),
+    redirect_uris: z.array(z.string().min(1)).min(1).optional(),
+    token_endpoint_auth_method: z.enum(['none', 'client_secret_basic', 'client_secret_post']).optional(),
+  })
+  .strict()
+  .refine((client) => (client.token_endpoint_auth_method === 'none' ? !client.client_secret : true), 'token_endpoint_auth_method none cannot have a client_secret')
+  .refine(
+    (client) => (client.token_endpoint_auth_method && client.token_endpoint_auth_method !== 'none' ? Boolean(client.client_secret) : true),
+    'client_secret is required for client_secret_basic / client_secret_post',
+  );
+
+/** `PREREGISTERED_CLIENTS` (or its file): every entry checked, every problem reported with its index. */
+function readPreregisteredClients(raw: RawConfig, issues: string[]): PreregisteredClientConfig[] {
+  if (raw.PREREGISTERED_CLIENTS && raw.PREREGISTERED_CLIENTS_FILE) {
+    issues.push('PREREGISTERED_CLIENTS, PREREGISTERED_CLIENTS_FILE: set only one of them');
+    return [];
+  }
+  const variable = raw.PREREGISTERED_CLIENTS_FILE ? 'PREREGISTERED_CLIENTS_FILE' : 'PREREGISTERED_CLIENTS';
+  let text = raw.PREREGISTERED_CLIENTS;
+  if (raw.PREREGISTERED_CLIENTS_FILE) {
+    try {
+      text = readFileSync(raw.PREREGISTERED_CLIENTS_FILE, 'utf8');
+    } catch (error) {
+      issues.push(`PREREGISTERED_CLIENTS_FILE: cannot read ${raw.PREREGISTERED_CLIENTS_FILE} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      return [];
+    }
+  }
+  if (text === undefined) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    issues.push(`${variable}: not valid JSON (expected an array of clients)`);
+    return [];
+  }
+  const parsed = z.array(PreregisteredClientSchema).safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) issues.push(`${variable}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    return [];
+  }
+  const ids = parsed.data.map((client) => client.client_id);
+  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (duplicate) issues.push(`${variable}: client_id ${duplicate} appears twice`);
+  return parsed.data.map((client) => ({
+    clientId: client.client_id,
+    ...(client.client_name ? { clientName: client.client_name } : {}),
+    ...(client.client_secret ? { clientSecret: client.client_secret } : {}),
+    ...(client.redirect_uris ? { redirectUris: client.redirect_uris } : {}),
+    ...(client.token_endpoint_auth_method ? { tokenEndpointAuthMethod: client.token_endpoint_auth_method } : {}),
+  }));
 }
 
 function readKeyFile(path: string, issues: string[]): string | undefined {

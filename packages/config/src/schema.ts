@@ -49,6 +49,23 @@ export const ConfigSchema = z.object({
     .default([])
     .describe('When set, only users from these tenant ids may sign in (useful with a multi-tenant app).'),
 
+  CIMD_ENABLED: bool
+    .default(true)
+    .describe('Accept Client ID Metadata Documents: an https URL as `client_id`, whose JSON this server fetches (VS Code, claude.ai, Claude Code). Fetches go only to public addresses, over https, without redirects, ≤ 5 KiB, within 2.5 s.'),
+  CIMD_ALLOWED_HOSTS: csv
+    .default([])
+    .describe('When set, only metadata documents on these hosts are accepted (comma separated; `*.example.com` for subdomains), e.g. `vscode.dev,claude.ai`. Empty: any public host.'),
+  CIMD_DENIED_HOSTS: csv.default([]).describe('Metadata documents on these hosts are refused (wins over CIMD_ALLOWED_HOSTS).'),
+  CIMD_TRUSTED_HOSTS: csv
+    .default(['vscode.dev', 'insiders.vscode.dev', 'claude.ai', 'chatgpt.com'])
+    .describe('Publishers whose clients the consent page shows as verified. Clients from other hosts get a warning.'),
+  PREREGISTERED_CLIENTS: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Clients for people who paste a client id into their MCP client: a JSON array of `{"client_id", "client_name"?, "client_secret"?, "redirect_uris"?, "token_endpoint_auth_method"?}`. Without `redirect_uris` the redirect URIs of VS Code, Claude, Claude Code, Cursor, mcp-remote, Inspector and others are allowed (loopback on any port). With a `client_secret` (≥ 32 chars) the client is confidential (`client_secret_basic` unless set).'),
+  PREREGISTERED_CLIENTS_FILE: z.string().min(1).optional().describe('Path to a file holding the PREREGISTERED_CLIENTS JSON.'),
+
   COSMOS_CONNECTION_STRING: z
     .string()
     .min(1)

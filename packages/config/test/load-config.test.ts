@@ -114,3 +114,68 @@ describe('loadMcpServerConfig URL checks', () => {
     );
   });
 });
+
+describe('loadConfig: Client ID Metadata Documents and pre-registered clients', () => {
+  it('accepts metadata documents from any host by default, with the well-known publishers trusted', () => {
+    const config = loadConfig(DEV);
+    assert.deepEqual(config.metadataDocuments, {
+      enabled: true,
+      allowedHosts: [],
+      deniedHosts: [],
+      trustedHosts: ['vscode.dev', 'insiders.vscode.dev', 'claude.ai', 'chatgpt.com'],
+    });
+    assert.deepEqual(config.preregisteredClients, []);
+  });
+
+  it('reads the host lists and the switch', () => {
+    const config = loadConfig({ ...DEV, CIMD_ENABLED: 'false', CIMD_ALLOWED_HOSTS: 'vscode.dev, *.claude.ai', CIMD_DENIED_HOSTS: 'evil.example', CIMD_TRUSTED_HOSTS: '' });
+    assert.equal(config.metadataDocuments.enabled, false);
+    assert.deepEqual(config.metadataDocuments.allowedHosts, ['vscode.dev', '*.claude.ai']);
+    assert.deepEqual(config.metadataDocuments.deniedHosts, ['evil.example']);
+  });
+
+  it('reads pre-registered clients from JSON', () => {
+    const secret = 'x'.repeat(32);
+    const config = loadConfig({
+      ...DEV,
+      PREREGISTERED_CLIENTS: JSON.stringify([
+        { client_id: 'vscode-corp', client_name: 'VS Code (Contoso)' },
+        { client_id: 'claude-corp', client_secret: secret, token_endpoint_auth_method: 'client_secret_post', redirect_uris: ['https://claude.ai/api/mcp/auth_callback'] },
+      ]),
+    });
+    assert.deepEqual(config.preregisteredClients, [
+      { clientId: 'vscode-corp', clientName: 'VS Code (Contoso)' },
+      { clientId: 'claude-corp', clientSecret: secret, redirectUris: ['https://claude.ai/api/mcp/auth_callback'], tokenEndpointAuthMethod: 'client_secret_post' },
+    ]);
+  });
+
+  it('reports each bad pre-registered client with its index', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          ...DEV,
+          PREREGISTERED_CLIENTS: JSON.stringify([
+            { client_id: 'https://vscode.dev/oauth/client-metadata.json' },
+            { client_id: 'a', client_secret: 'short' },
+            { client_id: 'b', token_endpoint_auth_method: 'client_secret_basic' },
+            { client_id: 'c', colour: 'blue' },
+          ]),
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues, [
+          'PREREGISTERED_CLIENTS: 0.client_id: an https URL is a Client ID Metadata Document, not a pre-registered id',
+          'PREREGISTERED_CLIENTS: 1.client_secret: must be at least 32 characters',
+          'PREREGISTERED_CLIENTS: 2: client_secret is required for client_secret_basic / client_secret_post',
+          'PREREGISTERED_CLIENTS: 3: Unrecognized key: "colour"',
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('refuses JSON that does not parse and duplicate ids', () => {
+    assert.throws(() => loadConfig({ ...DEV, PREREGISTERED_CLIENTS: '[{' }), /PREREGISTERED_CLIENTS: not valid JSON/);
+    assert.throws(() => loadConfig({ ...DEV, PREREGISTERED_CLIENTS: '[{"client_id":"a"},{"client_id":"a"}]' }), /client_id a appears twice/);
+  });
+});

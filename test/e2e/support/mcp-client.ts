@@ -12,14 +12,17 @@ import { Browser, parseConsentForm, parseSignInForm } from './browser.ts';
 export class MemoryOAuthProvider implements OAuthClientProvider {
   readonly redirectUrl: string;
   readonly clientMetadata: OAuthClientMetadata;
+  /** A Client ID Metadata Document URL: the SDK then uses it as `client_id` when the server supports CIMD. */
+  readonly clientMetadataUrl?: string;
   authorizationUrl?: URL;
   lastState?: string;
   #client?: OAuthClientInformationMixed;
   #tokens?: OAuthTokens;
   #verifier?: string;
 
-  constructor(options: { clientName: string; redirectUrl?: string }) {
+  constructor(options: { clientName: string; redirectUrl?: string; clientMetadataUrl?: string }) {
     this.redirectUrl = options.redirectUrl ?? 'http://127.0.0.1:43117/callback';
+    if (options.clientMetadataUrl) this.clientMetadataUrl = options.clientMetadataUrl;
     this.clientMetadata = {
       client_name: options.clientName,
       redirect_uris: [this.redirectUrl],

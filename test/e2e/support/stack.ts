@@ -1,12 +1,17 @@
 import { loadConfig } from '@mcp-bridge/config';
 import { startStack, type Stack } from '@mcp-bridge/bridge';
 import { createLogger } from '@mcp-bridge/logger';
+import type { GuardedFetch } from '@mcp-bridge/outbound-fetch';
 
 /**
  * The bridge as `pnpm start` runs it (dev Entra simulator, in-process Cosmos-compatible server),
- * every server on port 0 so that parallel runs never collide.
+ * every server on port 0 so that parallel runs never collide. `fetchMetadataWith` is the test-only
+ * switch for Client ID Metadata Documents (see `startMetadataHost`).
  */
-export async function startTestStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: { fetchMetadataWith?: GuardedFetch } = {},
+): Promise<Stack> {
   const config = loadConfig({
     DANGEROUSLY_USE_DEV_ENTRA: 'true',
     DANGEROUSLY_USE_EMBEDDED_COSMOS: 'true',
@@ -16,5 +21,10 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     ...env,
   });
   const logger = createLogger({ name: 'e2e', level: config.logLevel });
-  return startStack({ config, logger, ports: { authz: 0, mcp: 0, entra: 0 } });
+  return startStack({
+    config,
+    logger,
+    ports: { authz: 0, mcp: 0, entra: 0 },
+    ...(options.fetchMetadataWith ? { dangerouslyFetchMetadataWith: options.fetchMetadataWith } : {}),
+  });
 }

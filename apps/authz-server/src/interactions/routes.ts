@@ -4,8 +4,8 @@ import { errors, type default as Provider, type InteractionResults, type Unknown
 import {
   OAuthError,
   accountIdFor,
-  classifyRedirectUri,
   coversScopes,
+  describeClientIdentity,
   describeScopes,
   isOAuthError,
   isResourceScope,
@@ -45,6 +45,10 @@ export interface InteractionRoutesOptions {
   issuer: string;
   /** Path of the upstream callback on our origin. */
   callbackPath: string;
+  /** Metadata-document hosts whose clients the consent page shows as verified (`CIMD_TRUSTED_HOSTS`). */
+  trustedMetadataHosts: readonly string[];
+  /** Ids of the clients the operator configured (`PREREGISTERED_CLIENTS`). */
+  preregisteredClientIds: ReadonlySet<string>;
   logger: Logger;
 }
 
@@ -91,15 +95,30 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
     }
 
     const account = details.session?.accountId ? await lookupAccountLabel(accounts, details.session.accountId) : undefined;
+    const redirectUri = String(details.params.redirect_uri);
+    const identity = describeClientIdentity(
+      {
+        clientId: client.clientId,
+        provenance: (client as { clientIdMetadataDocument?: boolean }).clientIdMetadataDocument
+          ? 'metadata-document'
+          : options.preregisteredClientIds.has(client.clientId)
+            ? 'preconfigured'
+            : 'registered',
+        redirectUri,
+        redirectUris: client.redirectUris ?? [],
+      },
+      options.trustedMetadataHosts,
+    );
     await renderPage(ctx, 'consent', {
       title: `Allow ${client.clientName ?? 'this application'}?`,
       clientName: client.clientName ?? 'An unnamed application',
-      verified: false,
-      redirectHost: redirectHostOf(String(details.params.redirect_uri)),
+      verifiedBy: identity.verifiedBy,
+      publisher: identity.publisher,
+      redirectHost: redirectHostOf(redirectUri),
       resource: options.resourceUrl,
       resourceName: new URL(options.resourceUrl).host,
       accountLabel: account,
-      warnings: consentWarnings(String(details.params.redirect_uri)),
+      warnings: identity.warnings,
       scopes: describeScopes(request.scopes),
       action: `/interaction/${uid}/decision`,
       csrf: csrfFor(uid),
@@ -304,18 +323,6 @@ function redirectHostOf(redirectUri: string): string {
   const url = URL.parse(redirectUri);
   if (!url) return redirectUri;
   return url.host || `${url.protocol}//`;
-}
-
-/** Warnings the consent page shows about where the code will go (MCP AS5). */
-export function consentWarnings(redirectUri: string): string[] {
-  const warnings = ['This application registered itself with this service; its name has not been verified.'];
-  const target = classifyRedirectUri(redirectUri);
-  if ('kind' in target && target.kind === 'loopback') {
-    warnings.push('This application runs on your computer: you will be sent back to a local address. Only continue if you just started it yourself.');
-  } else if ('kind' in target && target.kind === 'custom-scheme') {
-    warnings.push(`You will be sent back to an app on this device that handles ${new URL(redirectUri).protocol}// links.`);
-  }
-  return warnings;
 }
 
 /**

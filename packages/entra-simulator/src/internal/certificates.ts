@@ -67,7 +67,10 @@ function createCa(): { caCertPem: string; caKeyPem: string } {
   return { caCertPem: forge.pki.certificateToPem(cert), caKeyPem: keys.privateKeyPem };
 }
 
-function createServerCert(ca: { caCertPem: string; caKeyPem: string }): { serverCertPem: string; serverKeyPem: string } {
+function createServerCert(
+  ca: { caCertPem: string; caKeyPem: string },
+  extraHostNames: readonly string[] = [],
+): { serverCertPem: string; serverKeyPem: string } {
   const keys = rsaKeyPair();
   const caCert = forge.pki.certificateFromPem(ca.caCertPem);
   const cert = forge.pki.createCertificate();
@@ -84,6 +87,7 @@ function createServerCert(ca: { caCertPem: string; caKeyPem: string }): { server
       name: 'subjectAltName',
       altNames: [
         { type: 2, value: 'localhost' },
+        ...extraHostNames.map((value) => ({ type: 2, value })),
         { type: 7, ip: '127.0.0.1' },
         { type: 7, ip: '::1' },
       ],
@@ -95,10 +99,17 @@ function createServerCert(ca: { caCertPem: string; caKeyPem: string }): { server
   return { serverCertPem: forge.pki.certificateToPem(cert), serverKeyPem: keys.privateKeyPem };
 }
 
-/** A fresh CA and a `localhost` server certificate signed by it, in memory. */
-export function generateTlsMaterial(): TlsMaterial {
+/**
+ * A fresh CA and a server certificate signed by it, in memory, for `localhost`, 127.0.0.1, ::1 and
+ * `extraHostNames` (tests that impersonate public hosts on loopback, e.g. `vscode.dev`).
+ *
+ * @example
+ * const tls = generateTlsMaterial(['vscode.dev']);
+ * https.createServer({ cert: tls.serverCertPem, key: tls.serverKeyPem });
+ */
+export function generateTlsMaterial(extraHostNames: readonly string[] = []): TlsMaterial {
   const ca = createCa();
-  return { ...ca, ...createServerCert(ca) };
+  return { ...ca, ...createServerCert(ca, extraHostNames) };
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {
