@@ -667,7 +667,8 @@ describe('authorization server (black box, real stack)', () => {
 
     it('refuses them at /token too, as an unknown client (invalid_client)', async () => {
       const response = await token({ grant_type: 'authorization_code', client_id: `https://127.0.0.1:${port}/client.json`, code: 'x', code_verifier: 'y'.repeat(43), redirect_uri: LOOPBACK_REDIRECT });
-      await assertOAuthError(response, 401, 'invalid_client');
+      const body = await assertOAuthError(response, 400, 'invalid_client');
+      assert.equal(body.error_description, 'client_id metadata document fetch failed');
       assert.equal(connections, 0);
     });
   });

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { fetch, type Response } from 'undici';
 import type { Stack } from '@mcp-bridge/bridge';
 import { Browser, parseConsentForm } from './support/browser.ts';
+import {
+  CLAUDE_AI_CIMD,
+  CLAUDE_AI_DOCUMENT,
+  CLAUDE_CODE_CIMD,
+  CLAUDE_CODE_DOCUMENT,
+  VSCODE_CIMD,
+  VSCODE_DOCUMENT,
+} from './support/client-documents.ts';
 import { startMetadataHost, type MetadataHost } from './support/metadata-host.ts';
 import { MemoryOAuthProvider, completeInBrowser, connect, signIn, toolJson } from './support/mcp-client.ts';
 import {
@@ -27,12 +36,12 @@ import { startTestStack } from './support/stack.ts';
 const ALICE = { username: 'alice@contoso.dev' };
 const ALICE_OID = 'a11ce0b1-7c2d-4e3f-8a9b-0c1d2e3f4a5b';
 
-const VSCODE_CIMD = 'https://vscode.dev/oauth/client-metadata.json';
-const CLAUDE_AI_CIMD = 'https://claude.ai/oauth/mcp-oauth-client-metadata';
-const CLAUDE_CODE_CIMD = 'https://claude.ai/oauth/claude-code-client-metadata';
 const UNKNOWN_CIMD = 'https://agents.contoso-tools.net/oauth/client.json';
 const DENIED_CIMD = 'https://denied.example/client.json';
-const PUBLISHERS = ['vscode.dev', 'claude.ai', 'agents.contoso-tools.net', 'denied.example'];
+const CHATGPT_CIMD = 'https://chatgpt.com/oauth/0f1e2d3c/client.json';
+const CHATGPT_JWKS = 'https://chatgpt.com/oauth/jwks.json';
+const CHATGPT_REDIRECT = 'https://chatgpt.com/connector/oauth/0f1e2d3c';
+const PUBLISHERS = ['vscode.dev', 'claude.ai', 'chatgpt.com', 'agents.contoso-tools.net', 'denied.example'];
 
 const PASTED_CLIENT_SECRET = 'pasted-client-secret-0123456789abcdef';
 
@@ -42,6 +51,8 @@ describe('client interop: CIMD, client quirks and pre-registered clients (client
   let issuer: string;
   let resourceUrl: string;
   let scopesSupported: string[];
+  /** ChatGPT's signing key; its public half is served at CHATGPT_JWKS. */
+  let chatgptKey: CryptoKey;
   const browsers: Browser[] = [];
 
   const newBrowser = () => {
@@ -170,39 +181,22 @@ describe('client interop: CIMD, client quirks and pre-registered clients (client
     const asMetadata = await json<{ scopes_supported: string[] }>(await fetch(`${issuer}/.well-known/oauth-authorization-server`));
     scopesSupported = asMetadata.scopes_supported;
 
-    metadata.serve(VSCODE_CIMD, {
-      headers: { 'cache-control': 'max-age=300' },
+    metadata.serve(VSCODE_CIMD, { headers: { 'cache-control': 'max-age=300' }, body: VSCODE_DOCUMENT });
+    metadata.serve(CLAUDE_AI_CIMD, { body: CLAUDE_AI_DOCUMENT });
+    metadata.serve(CLAUDE_CODE_CIMD, { body: CLAUDE_CODE_DOCUMENT });
+    const chatgpt = await generateKeyPair('ES256');
+    chatgptKey = chatgpt.privateKey;
+    metadata.serve(CHATGPT_JWKS, { body: { keys: [{ ...(await exportJWK(chatgpt.publicKey)), kid: 'chatgpt-1', alg: 'ES256', use: 'sig' }] } });
+    metadata.serve(CHATGPT_CIMD, {
       body: {
-        client_id: VSCODE_CIMD,
-        client_name: 'Visual Studio Code',
-        client_uri: 'https://code.visualstudio.com',
-        redirect_uris: ['http://127.0.0.1:33418/', 'http://127.0.0.1/', 'https://vscode.dev/redirect', 'https://insiders.vscode.dev/redirect'],
+        client_id: CHATGPT_CIMD,
+        client_name: 'ChatGPT',
+        redirect_uris: [CHATGPT_REDIRECT],
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        token_endpoint_auth_method: 'none',
-        application_type: 'native',
-      },
-    });
-    metadata.serve(CLAUDE_AI_CIMD, {
-      body: {
-        client_id: CLAUDE_AI_CIMD,
-        client_name: 'Claude',
-        client_uri: 'https://claude.ai',
-        redirect_uris: ['https://claude.ai/api/mcp/auth_callback', 'https://claude.com/api/mcp/auth_callback'],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'none',
-      },
-    });
-    // Claude Code's document: loopback redirects WITHOUT a port and no application_type (interop rule 15).
-    metadata.serve(CLAUDE_CODE_CIMD, {
-      body: {
-        client_id: CLAUDE_CODE_CIMD,
-        client_name: 'Claude Code',
-        redirect_uris: ['http://localhost/callback', 'http://127.0.0.1/callback'],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'none',
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'ES256',
+        jwks_uri: CHATGPT_JWKS,
       },
     });
     metadata.serve(UNKNOWN_CIMD, {
@@ -334,6 +328,55 @@ describe('client interop: CIMD, client quirks and pre-registered clients (client
         { redirect: 'manual' },
       );
       await assertErrorPage(response, 400, 'invalid_redirect_uri');
+    });
+  });
+
+  describe('ChatGPT: a CIMD document that prefers private_key_jwt (interop rule 16)', () => {
+    /** RFC 7523 §3 client assertion, as ChatGPT signs it with the key behind its jwks_uri. */
+    async function clientAssertion(key: CryptoKey): Promise<Record<string, string>> {
+      const assertion = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', kid: 'chatgpt-1' })
+        .setIssuer(CHATGPT_CIMD)
+        .setSubject(CHATGPT_CIMD)
+        .setAudience(issuer)
+        .setJti(randomBytes(16).toString('base64url'))
+        .setIssuedAt()
+        .setExpirationTime('2m')
+        .sign(key);
+      return { client_assertion: assertion, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' };
+    }
+    const chatgptSignIn = () =>
+      authorize({ clientId: CHATGPT_CIMD, redirectUri: CHATGPT_REDIRECT, scope: 'openid email offline_access mcp:read mcp:write', resource: resourceUrl });
+
+    it('authenticates it with its client assertion, checked against the jwks_uri it names', async () => {
+      const signIn = await chatgptSignIn();
+      const tokens = await redeem({
+        client_id: CHATGPT_CIMD,
+        code: signIn.code,
+        code_verifier: signIn.verifier,
+        redirect_uri: CHATGPT_REDIRECT,
+        resource: resourceUrl,
+        ...(await clientAssertion(chatgptKey)),
+      });
+      assertAccessToken(tokens.access_token, CHATGPT_CIMD);
+      assert.ok(metadata.requests(CHATGPT_JWKS) >= 1, 'the JWKS came through the same guarded fetch');
+      const refreshed = await refresh({ client_id: CHATGPT_CIMD, refresh_token: tokens.refresh_token, ...(await clientAssertion(chatgptKey)) });
+      assertAccessToken(refreshed.access_token, CHATGPT_CIMD);
+    });
+
+    it('refuses an assertion signed by another key with invalid_client, and the code stays unused', async () => {
+      const signIn = await chatgptSignIn();
+      const form = { client_id: CHATGPT_CIMD, code: signIn.code, code_verifier: signIn.verifier, redirect_uri: CHATGPT_REDIRECT, resource: resourceUrl };
+      const impostor = await generateKeyPair('ES256');
+      await assertOAuthError(await token({ grant_type: 'authorization_code', ...form, ...(await clientAssertion(impostor.privateKey)) }), 401, 'invalid_client');
+      const tokens = await redeem({ ...form, ...(await clientAssertion(chatgptKey)) });
+      assertAccessToken(tokens.access_token, CHATGPT_CIMD);
+    });
+
+    it('treats it as a public PKCE client when it sends no assertion', async () => {
+      const signIn = await chatgptSignIn();
+      const tokens = await redeem({ client_id: CHATGPT_CIMD, code: signIn.code, code_verifier: signIn.verifier, redirect_uri: CHATGPT_REDIRECT, resource: resourceUrl });
+      assertAccessToken(tokens.access_token, CHATGPT_CIMD);
     });
   });
 

@@ -6,7 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { chromium, type Browser as Chromium } from 'playwright-core';
 import type { Stack } from '@mcp-bridge/bridge';
+import { CLAUDE_CODE_CIMD, CLAUDE_CODE_DOCUMENT, VSCODE_CIMD, VSCODE_DOCUMENT } from './support/client-documents.ts';
 import { MemoryOAuthProvider } from './support/mcp-client.ts';
+import { startMetadataHost, type MetadataHost } from './support/metadata-host.ts';
+import { pkce } from './support/oauth.ts';
 import { startTestStack } from './support/stack.ts';
 
 const CHROMIUM =
@@ -27,12 +30,16 @@ describe('consent page in Chromium', { skip: NO_BROWSER }, () => {
   let browser: Chromium;
   let listener: Server;
   let callbackUrl: string;
+  let metadata: MetadataHost;
   const received: URL[] = [];
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install chromium; .ci/run does it)`);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    stack = await startTestStack();
+    metadata = await startMetadataHost(['vscode.dev', 'claude.ai']);
+    metadata.serve(VSCODE_CIMD, { body: VSCODE_DOCUMENT });
+    metadata.serve(CLAUDE_CODE_CIMD, { body: CLAUDE_CODE_DOCUMENT });
+    stack = await startTestStack({}, { fetchMetadataWith: metadata.fetch });
     listener = createServer((req, res) => {
       const url = new URL(req.url!, callbackUrl);
       // Only the redirect itself, not the browser's favicon request that follows it.
@@ -51,6 +58,7 @@ describe('consent page in Chromium', { skip: NO_BROWSER }, () => {
     await browser?.close();
     await new Promise((resolve) => listener?.close(resolve));
     await stack?.close();
+    await metadata?.close();
   });
 
   it('shows who asks, where the code goes and what it may do; Allow leads through Entra back to the client', async () => {
@@ -155,6 +163,43 @@ describe('consent page in Chromium', { skip: NO_BROWSER }, () => {
     assert.equal(new URL(page.url()).origin, stack.issuer);
     assert.match(await page.locator('h1').innerText(), /did not register/);
     await page.screenshot({ path: `${SCREENSHOTS}error-redirect-uri.png`, fullPage: true });
+    await context.close();
+  });
+
+  /** The authorize request a CIMD client sends, with its document URL as client_id. */
+  function cimdAuthorizeUrl(clientId: string, redirectUri: string): string {
+    const url = new URL(`${stack.issuer}/authorize`);
+    const { challenge } = pkce();
+    for (const [name, value] of Object.entries({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'cimd', resource: stack.resourceUrl })) {
+      url.searchParams.set(name, value);
+    }
+    return url.href;
+  }
+
+  it('shows a CIMD client from a trusted host as verified, with no warning (MCP AS5)', async () => {
+    const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(cimdAuthorizeUrl(VSCODE_CIMD, 'https://vscode.dev/redirect'));
+    assert.match(await page.locator('h1').innerText(), /Visual Studio Code wants to use/);
+    assert.equal(await page.locator('.verified').innerText(), '✓ verified by vscode.dev');
+    assert.equal(await page.locator('.warning').count(), 0);
+    await page.screenshot({ path: `${SCREENSHOTS}consent-cimd-verified.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('warns about a localhost-only CIMD client and still signs in on a port its document does not name', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 900, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(cimdAuthorizeUrl(CLAUDE_CODE_CIMD, callbackUrl));
+    assert.equal(await page.locator('.verified').innerText(), '✓ verified by claude.ai');
+    assert.match(await page.locator('.warning').first().innerText(), /only on this computer \(localhost\)/);
+    await page.screenshot({ path: `${SCREENSHOTS}consent-cimd-localhost.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.locator('input[name="username"]').fill('alice@contoso.dev');
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(callbackUrl)), page.locator('form').evaluate((form: HTMLFormElement) => form.requestSubmit())]);
+    const redirect = received.at(-1)!;
+    assert.equal(redirect.searchParams.get('state'), 'cimd');
+    assert.ok(redirect.searchParams.get('code'));
     await context.close();
   });
 });

@@ -43,13 +43,14 @@ export function classifyRedirectUri(value: string): { kind: RedirectUriKind } | 
  *   clients does it ignore the loopback port (RFC 8252 §7.3). Cursor sends `web` with `cursor://`.
  * - The registered `scope` is dropped: oidc-provider would turn it into an allow-list and refuse the
  *   scopes a client asks for later (step-up), and unknown scopes would fail registration (interop rule 5).
- * - A metadata document without `token_endpoint_auth_method` is a public client (`none`).
+ * - A metadata document without `token_endpoint_auth_method` is a public client (`none`); one that
+ *   declares `private_key_jwt` is one too unless this request carries a client assertion (interop rule 16).
  * - `refresh_token` joins `authorization_code` in `grant_types`: clients do not reliably ask for it and
  *   every client here is meant to refresh (interop rule 9).
  *
  * @throws oidc-provider `InvalidRedirectUri` naming the offending URI.
  */
-export function applyClientRegistrationPolicy(metadata: Record<string, unknown>): void {
+export function applyClientRegistrationPolicy(metadata: Record<string, unknown>, request: { clientAssertionSent?: boolean } = {}): void {
   const redirectUris = metadata.redirect_uris;
   if (Array.isArray(redirectUris) && redirectUris.every((uri): uri is string => typeof uri === 'string')) {
     let native = false;
@@ -65,11 +66,16 @@ export function applyClientRegistrationPolicy(metadata: Record<string, unknown>)
   // oidc-provider refuses documents that declare one before this runs; so a shared-secret method here
   // is RFC 7591's client_secret_basic default filled in for a document without a method: a public client.
   if (
-    typeof metadata.client_id === 'string' &&
-    metadata.client_id.startsWith('https://') &&
+    isMetadataDocumentId(metadata.client_id) &&
     (metadata.token_endpoint_auth_method === undefined || SHARED_SECRET_METHODS.has(String(metadata.token_endpoint_auth_method)))
   ) {
     metadata.token_endpoint_auth_method = 'none';
+  }
+  // A metadata document that prefers private_key_jwt (ChatGPT) authenticates with its client assertion
+  // when it sends one, and is a public PKCE client otherwise; the document is never refused for it.
+  if (isMetadataDocumentId(metadata.client_id) && metadata.token_endpoint_auth_method === 'private_key_jwt' && !request.clientAssertionSent) {
+    metadata.token_endpoint_auth_method = 'none';
+    delete metadata.token_endpoint_auth_signing_alg; // only meaningful with an assertion
   }
   const grantTypes = metadata.grant_types;
   if (Array.isArray(grantTypes) && grantTypes.includes('authorization_code') && !grantTypes.includes('refresh_token')) {
@@ -92,4 +98,9 @@ export function isSameRedirectTarget(approved: string, requested: string): boole
   if (!a || !b || a.protocol !== 'http:' || b.protocol !== 'http:') return false;
   if (!LOOPBACK_HOSTS.has(a.hostname) || a.hostname !== b.hostname) return false;
   return a.pathname === b.pathname && a.search === b.search;
+}
+
+/** A Client ID Metadata Document's client_id is the https URL of the document. */
+function isMetadataDocumentId(clientId: unknown): clientId is string {
+  return typeof clientId === 'string' && clientId.startsWith('https://');
 }

@@ -1,4 +1,4 @@
-import { errors, type Adapter, type Configuration, type KoaContextWithOIDC, type ClientMetadata, type JWK } from 'oidc-provider';
+import Provider, { errors, type Adapter, type Configuration, type KoaContextWithOIDC, type ClientMetadata, type JWK } from 'oidc-provider';
 import { applyClientRegistrationPolicy } from './client-registration-policy.ts';
 import { checkMetadataDocumentHost, type MetadataDocumentPolicy } from './client-trust.ts';
 import { canonicalResource } from './resource.ts';
@@ -131,7 +131,11 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
       // applied on `software_id` so it runs once per client (DCR, CIMD and clients loaded from the
       // store). Keep `software_id` in this list: without it the policy would silently not run.
       validator(_ctx, key, _value, metadata) {
-        if (key === 'software_id') applyClientRegistrationPolicy(metadata as Record<string, unknown>);
+        if (key !== 'software_id') return;
+        // A CIMD client is built again from its cached document on every request, so the request
+        // decides how it authenticates (interop rule 16): with its client_assertion when it sends one.
+        const params = (Provider.ctx as KoaContextWithOIDC | undefined)?.oidc?.params;
+        applyClientRegistrationPolicy(metadata as Record<string, unknown>, { clientAssertionSent: Boolean(params?.client_assertion) });
       },
     },
     fetch: options.fetch,

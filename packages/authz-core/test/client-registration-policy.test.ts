@@ -48,12 +48,22 @@ describe('client registration policy (RFC 7591, RFC 8252)', () => {
     const defaulted: Record<string, unknown> = { client_id: 'https://zed.dev/oauth/client-metadata.json', token_endpoint_auth_method: 'client_secret_basic' };
     applyClientRegistrationPolicy(defaulted);
     assert.equal(defaulted.token_endpoint_auth_method, 'none', 'oidc-provider fills in the RFC 7591 default before the policy runs');
-    const declared: Record<string, unknown> = { client_id: 'https://chatgpt.com/oauth/client.json', token_endpoint_auth_method: 'private_key_jwt', redirect_uris: ['https://chatgpt.com/connector/oauth/x'] };
-    applyClientRegistrationPolicy(declared);
-    assert.equal(declared.token_endpoint_auth_method, 'private_key_jwt');
     const dynamic: Record<string, unknown> = { client_id: 'generated-id', redirect_uris: ['https://app.example/cb'] };
     applyClientRegistrationPolicy(dynamic);
     assert.equal(dynamic.token_endpoint_auth_method, undefined, 'RFC 7591 §2 default applies to DCR');
+  });
+
+  it('authenticates a private_key_jwt document with its assertion when one is sent, as a public client otherwise (interop rule 16)', () => {
+    const chatgpt = () => ({ client_id: 'https://chatgpt.com/oauth/client.json', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://chatgpt.com/oauth/jwks.json' });
+    const withAssertion: Record<string, unknown> = chatgpt();
+    applyClientRegistrationPolicy(withAssertion, { clientAssertionSent: true });
+    assert.equal(withAssertion.token_endpoint_auth_method, 'private_key_jwt');
+    const without: Record<string, unknown> = chatgpt();
+    applyClientRegistrationPolicy(without);
+    assert.equal(without.token_endpoint_auth_method, 'none');
+    const dynamic: Record<string, unknown> = { client_id: 'generated', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://app.example/jwks' };
+    applyClientRegistrationPolicy(dynamic);
+    assert.equal(dynamic.token_endpoint_auth_method, 'private_key_jwt', 'a registered private_key_jwt client always authenticates');
   });
 });
 

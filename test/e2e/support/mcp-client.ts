@@ -83,7 +83,7 @@ export async function completeInBrowser(
   for (let pages = 0; pages < 5 && !step.redirect; pages += 1) {
     const page = step.page!;
     const html = await page.text();
-    if (page.status !== 200) throw new Error(`page ${page.url} answered ${page.status}:\n${html.slice(0, 800)}`);
+    if (page.status !== 200) throw new Error(`page ${page.url} answered ${page.status}:\n${html.replace(/[\s\S]*<main>/, '').slice(0, 800)}`);
     if (html.includes('name="csrf"')) {
       consentShown = true;
       const form = parseConsentForm(html);
