@@ -306,14 +306,14 @@ describe('authorization server (black box, real stack)', () => {
       assert.equal(body.application_type, 'native', 'custom-scheme and loopback redirects make a native client (interop rule 4)');
     });
 
-    const refused: Array<[string, string]> = [
-      ['a javascript: URI', 'javascript:alert(document.cookie)'],
-      ['a data: URI', 'data:text/html,<script>alert(1)</script>'],
-      ['a file: URI', 'file:///etc/passwd'],
-      ['a URI with a fragment', 'https://app.example/callback#fragment'],
-      ['plain http to a non-loopback host', 'http://app.example/callback'],
+    const refused: Array<[string, string, string]> = [
+      ['a javascript: URI', 'javascript:alert(document.cookie)', 'javascript: URIs cannot be redirect URIs'],
+      ['a data: URI', 'data:text/html,<script>alert(1)</script>', 'data: URIs cannot be redirect URIs'],
+      ['a file: URI', 'file:///etc/passwd', 'file: URIs cannot be redirect URIs'],
+      ['a URI with a fragment', 'https://app.example/callback#fragment', 'https://app.example/callback#fragment must not contain a fragment (RFC 6749 §3.1.2)'],
+      ['plain http to a non-loopback host', 'http://app.example/callback', 'http redirect URIs are only allowed for localhost, 127.0.0.1 and [::1]; use https for app.example'],
     ];
-    for (const [label, uri] of refused) {
+    for (const [label, uri, description] of refused) {
       for (const applicationType of [undefined, 'native']) {
         it(`refuses ${label} with 400 invalid_redirect_uri${applicationType ? ' (application_type native)' : ''} (A25)`, async () => {
           const response = await register({
@@ -322,7 +322,8 @@ describe('authorization server (black box, real stack)', () => {
             token_endpoint_auth_method: 'none',
             ...(applicationType ? { application_type: applicationType } : {}),
           });
-          await assertOAuthError(response, 400, 'invalid_redirect_uri');
+          const body = await assertOAuthError(response, 400, 'invalid_redirect_uri');
+          assert.equal(body.error_description, description, 'says which URI and why (interop rule 19)');
         });
       }
     }

@@ -32,7 +32,8 @@ const TEXTS: Record<string, ErrorPageText> = {
   invalid_client: {
     heading: 'This application is not known here',
     explanation: 'The application that sent you here is not registered with this sign-in service, or its registration has expired.',
-    advice: 'Go back to the application and connect to the MCP server again; it will register itself anew.',
+    advice:
+      'Remove the MCP server from the application and add it again, so that it registers anew (some applications keep an old registration until you do; the MCP Inspector needs --relogin). If you typed a client id, ask your administrator whether it is configured here.',
   },
   invalid_redirect_uri: {
     heading: 'This application asked to send you somewhere it did not register',
@@ -66,9 +67,17 @@ const TEXTS: Record<string, ErrorPageText> = {
   },
 };
 
+/** An application identified by the web address of its metadata document (CIMD) that could not be read. */
+const METADATA_DOCUMENT_TEXT: ErrorPageText = {
+  heading: 'This application’s description could not be read',
+  explanation: 'The application identifies itself by a web address. This sign-in service could not fetch a valid description of the application from there, or its administrator does not accept applications from that address.',
+  advice: 'Try again in a minute. If it keeps happening, give the reference below to your administrator: the sign-in service may not be allowed to reach that address.',
+};
+
 /** The page text for `code`, falling back to a generic text; `description` refines the explanation. */
 export function errorPageText(code: string, description?: string): ErrorPageText {
-  const base = TEXTS[code] ?? TEXTS.invalid_request!;
+  const aboutMetadataDocument = code.startsWith('invalid_client') && /metadata document/.test(description ?? '');
+  const base = aboutMetadataDocument ? METADATA_DOCUMENT_TEXT : (TEXTS[code] ?? TEXTS.invalid_request!);
   return description ? { ...base, explanation: `${base.explanation} (${description})` } : base;
 }
 

@@ -56,7 +56,7 @@ export function applyClientRegistrationPolicy(metadata: Record<string, unknown>,
     let native = false;
     for (const uri of redirectUris) {
       const verdict = classifyRedirectUri(uri);
-      if ('error' in verdict) throw new errors.InvalidRedirectUri(verdict.error);
+      if ('error' in verdict) throw invalidRedirectUri(verdict.error);
       if (verdict.kind !== 'https') native = true;
     }
     if (native) metadata.application_type = 'native';
@@ -103,4 +103,11 @@ export function isSameRedirectTarget(approved: string, requested: string): boole
 /** A Client ID Metadata Document's client_id is the https URL of the document. */
 function isMetadataDocumentId(clientId: unknown): clientId is string {
   return typeof clientId === 'string' && clientId.startsWith('https://');
+}
+
+/** oidc-provider's InvalidRedirectUri takes no description argument; a person needs to know which URI and why. */
+function invalidRedirectUri(description: string): InstanceType<typeof errors.InvalidRedirectUri> {
+  const error = new errors.InvalidRedirectUri();
+  error.error_description = description;
+  return error;
 }

@@ -14,8 +14,10 @@ describe('client registration policy (RFC 7591, RFC 8252)', () => {
   it('refuses dangerous or non-loopback http redirect URIs (A25)', () => {
     for (const uri of ['javascript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'http://evil.example/cb', 'https://a.example/cb#frag', 'https://user:pw@a.example/cb']) {
       assert.ok('error' in classifyRedirectUri(uri), uri);
-      assert.throws(() => applyClientRegistrationPolicy({ redirect_uris: [uri] }), (error: Error & { error?: string }) => {
+      const verdict = classifyRedirectUri(uri) as { error: string };
+      assert.throws(() => applyClientRegistrationPolicy({ redirect_uris: [uri] }), (error: Error & { error?: string; error_description?: string }) => {
         assert.equal(error.error, 'invalid_redirect_uri');
+        assert.equal(error.error_description, verdict.error, 'the description names the URI and the rule');
         return true;
       });
     }

@@ -51,7 +51,7 @@ export const ConfigSchema = z.object({
 
   CIMD_ENABLED: bool
     .default(true)
-    .describe('Accept Client ID Metadata Documents: an https URL as `client_id`, whose JSON this server fetches (VS Code, claude.ai, Claude Code). Fetches go only to public addresses, over https, without redirects, ≤ 5 KiB, within 2.5 s.'),
+    .describe('Accept Client ID Metadata Documents: an https URL as `client_id`, whose JSON this server fetches (VS Code, claude.ai, Claude Code). Fetches go only to public addresses, over https, without redirects, ≤ 5 KiB, within 2.5 s, directly (no HTTP proxy): the bridge needs outbound https to the clients’ hosts, or set this to false.'),
   CIMD_ALLOWED_HOSTS: csv
     .default([])
     .describe('When set, only metadata documents on these hosts are accepted (comma separated; `*.example.com` for subdomains), e.g. `vscode.dev,claude.ai`. Empty: any public host.'),
