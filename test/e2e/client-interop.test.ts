@@ -359,9 +359,16 @@ describe('client interop: CIMD, client quirks and pre-registered clients (client
         ...(await clientAssertion(chatgptKey)),
       });
       assertAccessToken(tokens.access_token, CHATGPT_CIMD);
-      assert.ok(metadata.requests(CHATGPT_JWKS) >= 1, 'the JWKS came through the same guarded fetch');
+      assert.equal(metadata.requests(CHATGPT_JWKS), 1, 'the JWKS came through the guarded fetch, once');
       const refreshed = await refresh({ client_id: CHATGPT_CIMD, refresh_token: tokens.refresh_token, ...(await clientAssertion(chatgptKey)) });
       assertAccessToken(refreshed.access_token, CHATGPT_CIMD);
+
+      // The grant remembers the key: its refresh token is no bearer token (RFC 9700 §4.14.2).
+      const body = await assertOAuthError(await token({ grant_type: 'refresh_token', client_id: CHATGPT_CIMD, refresh_token: refreshed.refresh_token }), 401, 'invalid_client');
+      assert.match(String(body.error_description), /refresh it with a client_assertion/);
+      const again = await refresh({ client_id: CHATGPT_CIMD, refresh_token: refreshed.refresh_token, ...(await clientAssertion(chatgptKey)) });
+      assertAccessToken(again.access_token, CHATGPT_CIMD);
+      assert.equal(metadata.requests(CHATGPT_JWKS), 1, 'its keys are cached per their freshness (60 s at least), not fetched per request');
     });
 
     it('refuses an assertion signed by another key with invalid_client, and the code stays unused', async () => {
@@ -373,10 +380,12 @@ describe('client interop: CIMD, client quirks and pre-registered clients (client
       assertAccessToken(tokens.access_token, CHATGPT_CIMD);
     });
 
-    it('treats it as a public PKCE client when it sends no assertion', async () => {
+    it('treats it as a public PKCE client when it sends no assertion, also when refreshing', async () => {
       const signIn = await chatgptSignIn();
       const tokens = await redeem({ client_id: CHATGPT_CIMD, code: signIn.code, code_verifier: signIn.verifier, redirect_uri: CHATGPT_REDIRECT, resource: resourceUrl });
       assertAccessToken(tokens.access_token, CHATGPT_CIMD);
+      const refreshed = await refresh({ client_id: CHATGPT_CIMD, refresh_token: tokens.refresh_token });
+      assertAccessToken(refreshed.access_token, CHATGPT_CIMD);
     });
   });
 
@@ -509,6 +518,15 @@ describe('client interop: CIMD, client quirks and pre-registered clients (client
     });
   });
 
+  describe('Pre-registered clients are checked at start', () => {
+    it('refuses to start with a pre-registered redirect URI the registration policy refuses, naming client and URI', async () => {
+      await assert.rejects(
+        startTestStack({ PREREGISTERED_CLIENTS: JSON.stringify([{ client_id: 'typo', redirect_uris: ['http://app.example/cb'] }]) }),
+        { message: 'PREREGISTERED_CLIENTS: client typo: http redirect URIs are only allowed for localhost, 127.0.0.1 and [::1]; use https for app.example' },
+      );
+    });
+  });
+
   describe('CIMD abuse: what the fetch and the document must satisfy (A27, A28, MCP AS5)', () => {
     async function authorizeWith(clientId: string, redirectUri = 'http://127.0.0.1:43117/callback'): Promise<Response> {
       const { challenge } = pkce();
@@ -543,21 +561,31 @@ describe('client interop: CIMD, client quirks and pre-registered clients (client
       assert.equal(metadata.requests(url), failedFetches + 1, 'then served from the cache (60 s minimum)');
     });
 
-    const invalidDocuments: Array<[string, (url: string) => unknown]> = [
-      ['whose client_id is not its URL', () => doc('https://agents.contoso-tools.net/other.json')],
-      ['without redirect_uris', (url) => ({ client_id: url, client_name: 'Probe' })],
-      ['with a client_secret', (url) => doc(url, { client_secret: 'shh', token_endpoint_auth_method: 'client_secret_post' })],
-      ['without client_name', (url) => ({ client_id: url, redirect_uris: ['http://127.0.0.1/callback'] })],
-      ['larger than 5 KiB', (url) => doc(url, { client_uri: `https://agents.contoso-tools.net/${'a'.repeat(6000)}` })],
-      ['that is not JSON', () => '<html>hello</html>'],
+    it('does not keep an invalid document: it works as soon as it is fixed (A27)', async () => {
+      const url = 'https://agents.contoso-tools.net/unnamed.json';
+      metadata.serve(url, { headers: { 'cache-control': 'max-age=3600' }, body: { client_id: url, redirect_uris: ['http://127.0.0.1/callback'] } });
+      await assertErrorPage(await authorizeWith(url), 400, 'invalid_client_metadata');
+      metadata.serve(url, { body: doc(url) });
+      assert.equal((await authorizeWith(url)).status, 303, 'on to the consent page');
+    });
+
+    const invalidDocuments: Array<[string, (url: string) => unknown, string, string]> = [
+      ['whose client_id is not its URL', () => doc('https://agents.contoso-tools.net/other.json'), 'invalid_client_metadata', 'client_id metadata document client_id does not match the expected value'],
+      ['without redirect_uris', (url) => ({ client_id: url, client_name: 'Probe' }), 'invalid_redirect_uri', 'redirect_uris is mandatory property'],
+      ['with a client_secret', (url) => doc(url, { client_secret: 'shh' }), 'invalid_client_metadata', 'client_id metadata document must not contain client_secret or client_secret_expires_at'],
+      ['asking for client_secret_post', (url) => doc(url, { token_endpoint_auth_method: 'client_secret_post' }), 'invalid_client_metadata', 'client_id metadata document must not use shared-secret token endpoint authentication methods'],
+      ['without client_name', (url) => ({ client_id: url, redirect_uris: ['http://127.0.0.1/callback'] }), 'invalid_client_metadata', 'the client metadata document has no client_name'],
+      ['whose jwks_uri is on another host', (url) => doc(url, { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://keys.elsewhere.example/jwks.json' }), 'invalid_client_metadata', 'jwks_uri must be on the same host as the client metadata document'],
+      ['larger than 5 KiB', (url) => doc(url, { client_uri: `https://agents.contoso-tools.net/${'a'.repeat(6000)}` }), 'invalid_client', 'client_id metadata document fetch failed'],
+      ['that is not JSON', () => '<html>hello</html>', 'invalid_client', 'client_id metadata document fetch failed'],
     ];
-    invalidDocuments.forEach(([label, body], index) => {
-      it(`refuses a document ${label} (A28)`, async () => {
+    invalidDocuments.forEach(([label, body, code, description], index) => {
+      it(`refuses a document ${label} with ${code} (A28)`, async () => {
         const url = `https://agents.contoso-tools.net/invalid-${index}.json`;
         metadata.serve(url, { body: body(url) });
-        const html = await assertErrorPage(await authorizeWith(url), 400);
-        // oidc-provider names the rule: invalid_client(_metadata), or invalid_redirect_uri without redirect_uris.
-        assert.match(html, /class="error-code">invalid_(client|client_metadata|redirect_uri)</);
+        const html = await assertErrorPage(await authorizeWith(url), 400, code);
+        assert.ok(html.includes(`(${description})`), `the page says why: ${description}`);
+        assert.ok(metadata.requests(url) >= 1, 'fetched (the error page looks the client up again: failures are not cached)');
       });
     });
 
@@ -565,14 +593,34 @@ describe('client interop: CIMD, client quirks and pre-registered clients (client
       ['a fragment', 'https://agents.contoso-tools.net/client.json#frag'],
       ['user information', 'https://user@agents.contoso-tools.net/client.json'],
       ['dot segments', 'https://agents.contoso-tools.net/a/../client.json'],
-      ['plain http', 'http://agents.contoso-tools.net/client.json'],
     ] as const) {
       it(`refuses a client_id URL with ${label} without fetching it (A28)`, async () => {
+        metadata.serve('https://agents.contoso-tools.net/client.json', { body: doc('https://agents.contoso-tools.net/client.json') });
         const before = metadata.requests('https://agents.contoso-tools.net/client.json');
         await assertErrorPage(await authorizeWith(url), 400, 'invalid_client');
         assert.equal(metadata.requests('https://agents.contoso-tools.net/client.json'), before);
       });
     }
+
+    it('refuses a client_id URL without a path without fetching it (A28)', async () => {
+      metadata.serve('https://agents.contoso-tools.net/', { body: doc('https://agents.contoso-tools.net') });
+      const html = await assertErrorPage(await authorizeWith('https://agents.contoso-tools.net'), 400, 'invalid_client');
+      assert.match(html, /a client metadata document URL must have a path/);
+      assert.equal(metadata.requests('https://agents.contoso-tools.net/'), 0);
+    });
+
+    it('treats a plain-http client_id as an unknown client, not a metadata document', async () => {
+      await assertErrorPage(await authorizeWith('http://agents.contoso-tools.net/client.json'), 400, 'invalid_client');
+    });
+
+    it('shows a client-chosen name without badge-like or reordering characters (MCP AS5)', async () => {
+      const url = 'https://agents.contoso-tools.net/spoof.json';
+      metadata.serve(url, { body: doc(url, { client_name: 'Visual Studio Code \u2713 verified by vscode.dev\u202e' }) });
+      const html = await consentPage(url, 'http://127.0.0.1:43117/callback');
+      assert.match(html, /<strong>Visual Studio Code verified by vscode\.dev<\/strong>/);
+      assert.doesNotMatch(html, /class="verified"/);
+      assert.match(html, /from agents\.contoso-tools\.net \(not verified\)/);
+    });
 
     it('refuses a document on a denied host (CIMD_DENIED_HOSTS) without fetching it', async () => {
       const html = await assertErrorPage(await authorizeWith(DENIED_CIMD), 400, 'invalid_client');

@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { type Adapter } from 'oidc-provider';
+import Provider, { type Adapter, type ClientMetadata } from 'oidc-provider';
 import {
   CLIENT_JWKS_MAX_BYTES,
+  METADATA_DOCUMENT_CACHE_SECONDS,
   createProviderConfiguration,
   preregisteredClientMetadata,
   type MetadataDocumentPolicy,
@@ -24,7 +25,9 @@ import {
   tokenRequestPolicy,
 } from './middleware.ts';
 import { renderErrorPage } from './pages.ts';
+import { withResponseCache } from './cached-fetch.ts';
 import { subscribeProviderEvents } from './events.ts';
+import { KeyBoundGrants, keyBoundGrantPolicy } from './key-bound-grants.ts';
 
 /** The path of the one upstream callback URL registered at Entra. */
 export const UPSTREAM_CALLBACK_PATH = '/callback/entra';
@@ -108,7 +111,18 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
     staticClients: (options.preregisteredClients ?? []).map(preregisteredClientMetadata),
     metadataDocuments: options.metadataDocuments ?? DEFAULT_METADATA_DOCUMENT_POLICY,
-    fetch: options.dangerouslyFetchMetadataWith ?? createGuardedFetch({ timeoutMs: OUTBOUND_FETCH_TIMEOUT_MS, maxResponseBytes: CLIENT_JWKS_MAX_BYTES }),
+    fetch: withResponseCache(
+      options.dangerouslyFetchMetadataWith ?? createGuardedFetch({ timeoutMs: OUTBOUND_FETCH_TIMEOUT_MS, maxResponseBytes: CLIENT_JWKS_MAX_BYTES }),
+      {
+        minSeconds: METADATA_DOCUMENT_CACHE_SECONDS.min,
+        maxSeconds: METADATA_DOCUMENT_CACHE_SECONDS.max,
+        maxEntries: 500,
+        // Metadata documents (fetched with redirect: 'manual') are cached by oidc-provider once they
+        // validate; caching them here too would keep an invalid one after it was fixed (A27). Key sets
+        // (jwks_uri) are not kept by oidc-provider across requests for a metadata-document client.
+        cacheable: (_url, init) => init?.redirect !== 'manual',
+      },
+    ),
     async renderError(ctx, out, error) {
       const code = String(out.error ?? 'server_error');
       const status = (error as { status?: number }).status ?? (code === 'server_error' ? 500 : 400);
@@ -119,6 +133,7 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
   const provider = new Provider(options.issuer, configuration);
   // Behind a TLS-terminating load balancer the scheme comes from X-Forwarded-Proto.
   provider.proxy = secure;
+  await assertValidPreregisteredClients(provider, configuration.clients ?? []);
   subscribeProviderEvents(provider, logger);
 
   const csrfKey = createHmac('sha256', keys.cookieKeys[0]!).update('consent-csrf').digest();
@@ -129,6 +144,7 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
   provider.use(noErrorRedirectsFromAuthorize('/authorize', options.issuer, upstreamName));
   provider.use(authorizationRequestPolicy('/authorize', options.resourceUrl));
   provider.use(tokenRequestPolicy('/token', options.resourceUrl));
+  provider.use(keyBoundGrantPolicy('/token', provider, new KeyBoundGrants(store.adapter, options.refreshTokenTtlSeconds)));
   provider.use(
     interactionRoutes({
       provider,
@@ -147,4 +163,22 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
   );
 
   return { provider, handler: provider.callback() };
+}
+
+/**
+ * oidc-provider checks configured clients only when they are first used; a bad redirect URI would then
+ * surface as an error page blaming the application. Check them all at start, with the registration
+ * policy, and report every problem at once.
+ */
+async function assertValidPreregisteredClients(provider: Provider, clients: readonly ClientMetadata[]): Promise<void> {
+  const problems: string[] = [];
+  for (const client of clients) {
+    try {
+      await provider.Client.validate(structuredClone(client));
+    } catch (error) {
+      const { error_description: description, message } = error as { error_description?: string; message?: string };
+      problems.push(`client ${client.client_id}: ${description ?? message}`);
+    }
+  }
+  if (problems.length) throw new Error(`PREREGISTERED_CLIENTS: ${problems.join('; ')}`);
 }

@@ -22,7 +22,13 @@ const config = loadOrExit(() => loadConfig(env));
 const logger = createLogger({ name: 'mcp-auth-bridge', level: config.logLevel });
 for (const warning of config.warnings) logger.warn(warning);
 
-const stack = await startStack({ config, logger });
+const stack = await startStack({ config, logger }).catch((error: unknown) => {
+  // Problems found only when the servers start (an unreachable Cosmos, a pre-registered client the
+  // provider refuses): one line a person can act on, the details in the log.
+  logger.fatal({ err: error }, 'could not start');
+  process.stderr.write(`\nCould not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
 process.stdout.write(banner(stack));
 
 let stopping = false;

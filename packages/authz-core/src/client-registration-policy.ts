@@ -43,6 +43,7 @@ export function classifyRedirectUri(value: string): { kind: RedirectUriKind } | 
  *   clients does it ignore the loopback port (RFC 8252 §7.3). Cursor sends `web` with `cursor://`.
  * - The registered `scope` is dropped: oidc-provider would turn it into an allow-list and refuse the
  *   scopes a client asks for later (step-up), and unknown scopes would fail registration (interop rule 5).
+ * - A metadata document must name the client, and its `jwks_uri` must be on the document's host.
  * - A metadata document without `token_endpoint_auth_method` is a public client (`none`); one that
  *   declares `private_key_jwt` is one too unless this request carries a client assertion (interop rule 16).
  * - `refresh_token` joins `authorization_code` in `grant_types`: clients do not reliably ask for it and
@@ -71,6 +72,7 @@ export function applyClientRegistrationPolicy(metadata: Record<string, unknown>,
   ) {
     metadata.token_endpoint_auth_method = 'none';
   }
+  if (isMetadataDocumentId(metadata.client_id)) checkMetadataDocumentContent(metadata);
   // A metadata document that prefers private_key_jwt (ChatGPT) authenticates with its client assertion
   // when it sends one, and is a public PKCE client otherwise; the document is never refused for it.
   if (isMetadataDocumentId(metadata.client_id) && metadata.token_endpoint_auth_method === 'private_key_jwt' && !request.clientAssertionSent) {
@@ -110,4 +112,19 @@ function invalidRedirectUri(description: string): InstanceType<typeof errors.Inv
   const error = new errors.InvalidRedirectUri();
   error.error_description = description;
   return error;
+}
+
+/**
+ * What a Client ID Metadata Document must hold beyond oidc-provider's checks. Checked while the client
+ * is built, so oidc-provider does not cache a document that fails (attack catalogue A27).
+ */
+function checkMetadataDocumentContent(metadata: Record<string, unknown>): void {
+  // MCP AS4: the document names the client; people decide on the consent page by that name.
+  if (typeof metadata.client_name !== 'string' || !metadata.client_name.trim()) {
+    throw new errors.InvalidClientMetadata('the client metadata document has no client_name');
+  }
+  // The keys that authenticate the client come from its publisher, not from a host of its choosing.
+  if (metadata.jwks_uri !== undefined && URL.parse(String(metadata.jwks_uri))?.hostname !== URL.parse(String(metadata.client_id))?.hostname) {
+    throw new errors.InvalidClientMetadata('jwks_uri must be on the same host as the client metadata document');
+  }
 }

@@ -36,19 +36,23 @@ export function hostMatches(host: string, pattern: string): boolean {
 const matchesAny = (host: string, patterns: readonly string[]) => patterns.some((pattern) => hostMatches(host, pattern));
 
 /**
- * Whether the document at `clientId` may be fetched under `policy` (the host lists of MCP AS5; the
- * network guard of `@mcp-bridge/outbound-fetch` is separate and always on).
+ * Whether the document at `clientId` may be fetched under `policy`: a path, and the host lists of MCP
+ * AS5 (the network guard of `@mcp-bridge/outbound-fetch` is separate and always on).
  *
  * @example
- * checkMetadataDocumentHost('https://evil.example/client.json', { …, deniedHosts: ['evil.example'] })
+ * checkMetadataDocumentUrl('https://evil.example/client.json', { …, deniedHosts: ['evil.example'] })
  * // { allowed: false, reason: 'client metadata documents from evil.example are refused by this server' }
+ * checkMetadataDocumentUrl('https://example.com', policy)
+ * // { allowed: false, reason: 'a client metadata document URL must have a path, e.g. https://example.com/client.json' }
  */
-export function checkMetadataDocumentHost(
+export function checkMetadataDocumentUrl(
   clientId: string,
   policy: MetadataDocumentPolicy,
 ): { allowed: true } | { allowed: false; reason: string } {
   const url = URL.parse(clientId);
   if (!url || url.protocol !== 'https:') return { allowed: false, reason: 'a client metadata document must be an https URL' };
+  // draft-ietf-oauth-client-id-metadata-document §3: the URL has a path; a bare origin names no document.
+  if (url.pathname === '/') return { allowed: false, reason: 'a client metadata document URL must have a path, e.g. https://example.com/client.json' };
   const host = url.hostname;
   if (matchesAny(host, policy.deniedHosts)) {
     return { allowed: false, reason: `client metadata documents from ${host} are refused by this server` };
@@ -113,4 +117,28 @@ export function describeClientIdentity(
 function kindOf(uri: string) {
   const verdict = classifyRedirectUri(uri);
   return 'kind' in verdict ? verdict.kind : undefined;
+}
+
+/** Longest client name shown; longer names are cut (they are chosen by whoever registers). */
+export const CLIENT_NAME_MAX_LENGTH = 80;
+
+// C0/C1 controls, zero-width and bidirectional formatting characters (a name could reorder the page's
+// text around it), and check marks that imitate the verified badge.
+const MISLEADING_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u2713\u2714\u2705\u2611]/gu;
+
+/**
+ * A client-chosen name as the consent page shows it: without invisible, reordering or badge-like
+ * characters, whitespace collapsed, at most {@link CLIENT_NAME_MAX_LENGTH} characters (MCP AS5: the
+ * name is the client's claim, not ours). HTML escaping is the template's job.
+ *
+ * @example
+ * displayClientName('Visual Studio Code \u2713 verified') // 'Visual Studio Code verified'
+ * displayClientName(undefined)                         // undefined
+ */
+export function displayClientName(name: string | undefined): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  const cleaned = name.replace(/\s+/gu, ' ').replace(MISLEADING_CHARACTERS, '').replace(/ {2,}/gu, ' ').trim();
+  if (!cleaned) return undefined;
+  const characters = [...cleaned];
+  return characters.length > CLIENT_NAME_MAX_LENGTH ? `${characters.slice(0, CLIENT_NAME_MAX_LENGTH - 1).join('')}…` : cleaned;
 }

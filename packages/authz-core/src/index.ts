@@ -28,8 +28,10 @@ export {
   type AccountReader,
 } from './provider-configuration.ts';
 export {
-  checkMetadataDocumentHost,
+  checkMetadataDocumentUrl,
   describeClientIdentity,
+  displayClientName,
+  CLIENT_NAME_MAX_LENGTH,
   hostMatches,
   type ClientIdentity,
   type ClientProvenance,

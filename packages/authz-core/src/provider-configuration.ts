@@ -1,6 +1,6 @@
 import Provider, { errors, type Adapter, type Configuration, type KoaContextWithOIDC, type ClientMetadata, type JWK } from 'oidc-provider';
 import { applyClientRegistrationPolicy } from './client-registration-policy.ts';
-import { checkMetadataDocumentHost, type MetadataDocumentPolicy } from './client-trust.ts';
+import { checkMetadataDocumentUrl, type MetadataDocumentPolicy } from './client-trust.ts';
 import { canonicalResource } from './resource.ts';
 import { RESOURCE_SCOPES, SUPPORTED_SCOPES } from './scopes.ts';
 
@@ -154,16 +154,14 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
         ack: 'draft-02',
         cacheDuration: { ...METADATA_DOCUMENT_CACHE_SECONDS },
         async allowFetch(_ctx, clientId) {
-          const verdict = checkMetadataDocumentHost(clientId, options.metadataDocuments);
+          const verdict = checkMetadataDocumentUrl(clientId, options.metadataDocuments);
           if (!verdict.allowed) throw new errors.InvalidClient(verdict.reason);
           return true;
         },
         async allowClient(_ctx, client) {
           // Host lists apply to cached documents too (an operator may have changed them since).
-          const verdict = checkMetadataDocumentHost(client.clientId, options.metadataDocuments);
+          const verdict = checkMetadataDocumentUrl(client.clientId, options.metadataDocuments);
           if (!verdict.allowed) throw new errors.InvalidClient(verdict.reason);
-          // MCP AS4: the document names the client; people decide on the consent page by that name.
-          if (!client.clientName) throw new errors.InvalidClientMetadata('the client metadata document has no client_name');
           return true;
         },
       },

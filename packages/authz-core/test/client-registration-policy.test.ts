@@ -44,10 +44,10 @@ describe('client registration policy (RFC 7591, RFC 8252)', () => {
   });
 
   it('makes a metadata document without token_endpoint_auth_method a public client, and leaves DCR alone', () => {
-    const document: Record<string, unknown> = { client_id: 'https://zed.dev/oauth/client-metadata.json', redirect_uris: ['http://127.0.0.1/callback'] };
+    const document: Record<string, unknown> = { client_id: 'https://zed.dev/oauth/client-metadata.json', client_name: 'Zed', redirect_uris: ['http://127.0.0.1/callback'] };
     applyClientRegistrationPolicy(document);
     assert.equal(document.token_endpoint_auth_method, 'none');
-    const defaulted: Record<string, unknown> = { client_id: 'https://zed.dev/oauth/client-metadata.json', token_endpoint_auth_method: 'client_secret_basic' };
+    const defaulted: Record<string, unknown> = { client_id: 'https://zed.dev/oauth/client-metadata.json', client_name: 'Zed', token_endpoint_auth_method: 'client_secret_basic' };
     applyClientRegistrationPolicy(defaulted);
     assert.equal(defaulted.token_endpoint_auth_method, 'none', 'oidc-provider fills in the RFC 7591 default before the policy runs');
     const dynamic: Record<string, unknown> = { client_id: 'generated-id', redirect_uris: ['https://app.example/cb'] };
@@ -56,7 +56,7 @@ describe('client registration policy (RFC 7591, RFC 8252)', () => {
   });
 
   it('authenticates a private_key_jwt document with its assertion when one is sent, as a public client otherwise (interop rule 16)', () => {
-    const chatgpt = () => ({ client_id: 'https://chatgpt.com/oauth/client.json', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://chatgpt.com/oauth/jwks.json' });
+    const chatgpt = () => ({ client_id: 'https://chatgpt.com/oauth/client.json', client_name: 'ChatGPT', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://chatgpt.com/oauth/jwks.json' });
     const withAssertion: Record<string, unknown> = chatgpt();
     applyClientRegistrationPolicy(withAssertion, { clientAssertionSent: true });
     assert.equal(withAssertion.token_endpoint_auth_method, 'private_key_jwt');
@@ -80,5 +80,26 @@ describe('remembered consent and redirect targets (RFC 8252 §7.3)', () => {
     assert.equal(isSameRedirectTarget('http://127.0.0.1:1/cb', 'http://127.0.0.1:1/other'), false, 'another path');
     assert.equal(isSameRedirectTarget('https://vscode.dev/redirect', 'https://vscode.dev/redirect/'), false);
     assert.equal(isSameRedirectTarget('cursor://anysphere.cursor-mcp/oauth/callback', 'cursor://anysphere.cursor-mcp/oauth/callback'), true);
+  });
+});
+
+describe('client metadata document content (MCP AS4)', () => {
+  it('requires a client_name and a jwks_uri on the document’s own host', () => {
+    const refusal = (metadata: Record<string, unknown>) => {
+      try {
+        applyClientRegistrationPolicy(metadata);
+      } catch (error) {
+        return (error as { error_description?: string }).error_description;
+      }
+      return undefined;
+    };
+    assert.equal(refusal({ client_id: 'https://a.example/c.json' }), 'the client metadata document has no client_name');
+    assert.equal(refusal({ client_id: 'https://a.example/c.json', client_name: '  ' }), 'the client metadata document has no client_name');
+    assert.equal(
+      refusal({ client_id: 'https://a.example/c.json', client_name: 'A', jwks_uri: 'https://keys.example/jwks' }),
+      'jwks_uri must be on the same host as the client metadata document',
+    );
+    assert.equal(refusal({ client_id: 'https://a.example/c.json', client_name: 'A', jwks_uri: 'https://a.example/jwks' }), undefined);
+    assert.equal(refusal({ client_id: 'registered-id' }), undefined, 'dynamic registrations may omit client_name (RFC 7591 §2)');
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkMetadataDocumentHost, describeClientIdentity, hostMatches, type MetadataDocumentPolicy } from '../src/client-trust.ts';
+import { checkMetadataDocumentUrl, describeClientIdentity, displayClientName, hostMatches, type MetadataDocumentPolicy } from '../src/client-trust.ts';
 
 const open: MetadataDocumentPolicy = { enabled: true, allowedHosts: [], deniedHosts: [], trustedHosts: [] };
 
@@ -15,13 +15,13 @@ describe('metadata document host lists (MCP AS5)', () => {
   });
 
   it('accepts any https host when no list is set', () => {
-    assert.deepEqual(checkMetadataDocumentHost('https://zed.dev/oauth/client-metadata.json', open), { allowed: true });
+    assert.deepEqual(checkMetadataDocumentUrl('https://zed.dev/oauth/client-metadata.json', open), { allowed: true });
   });
 
   it('refuses hosts outside the allow-list, naming the accepted ones', () => {
     const policy = { ...open, allowedHosts: ['vscode.dev', 'claude.ai'] };
-    assert.deepEqual(checkMetadataDocumentHost('https://claude.ai/oauth/claude-code-client-metadata', policy), { allowed: true });
-    assert.deepEqual(checkMetadataDocumentHost('https://zed.dev/oauth/client-metadata.json', policy), {
+    assert.deepEqual(checkMetadataDocumentUrl('https://claude.ai/oauth/claude-code-client-metadata', policy), { allowed: true });
+    assert.deepEqual(checkMetadataDocumentUrl('https://zed.dev/oauth/client-metadata.json', policy), {
       allowed: false,
       reason: 'this server accepts client metadata documents only from vscode.dev, claude.ai',
     });
@@ -29,15 +29,24 @@ describe('metadata document host lists (MCP AS5)', () => {
 
   it('lets the deny-list win over the allow-list', () => {
     const policy = { ...open, allowedHosts: ['*.example.com'], deniedHosts: ['evil.example.com'] };
-    assert.deepEqual(checkMetadataDocumentHost('https://evil.example.com/client.json', policy), {
+    assert.deepEqual(checkMetadataDocumentUrl('https://evil.example.com/client.json', policy), {
       allowed: false,
       reason: 'client metadata documents from evil.example.com are refused by this server',
     });
-    assert.deepEqual(checkMetadataDocumentHost('https://good.example.com/client.json', policy), { allowed: true });
+    assert.deepEqual(checkMetadataDocumentUrl('https://good.example.com/client.json', policy), { allowed: true });
   });
 
   it('refuses anything but https', () => {
-    assert.equal(checkMetadataDocumentHost('http://vscode.dev/client.json', open).allowed, false);
+    assert.equal(checkMetadataDocumentUrl('http://vscode.dev/client.json', open).allowed, false);
+  });
+
+  it('refuses a URL without a path (A28): a bare origin names no document', () => {
+    for (const url of ['https://agents.example', 'https://agents.example/']) {
+      assert.deepEqual(checkMetadataDocumentUrl(url, open), {
+        allowed: false,
+        reason: 'a client metadata document URL must have a path, e.g. https://example.com/client.json',
+      });
+    }
   });
 });
 
@@ -95,5 +104,22 @@ describe('client identity on the consent page (MCP AS5)', () => {
   it('vouches for a pre-configured client by the administrator', () => {
     const identity = describeClientIdentity({ clientId: 'vscode-corp', provenance: 'preconfigured', redirectUri: 'https://vscode.dev/redirect' }, []);
     assert.deepEqual(identity, { verifiedBy: 'your administrator', warnings: [] });
+  });
+});
+
+describe('client names on the consent page (MCP AS5)', () => {
+  it('drops controls, bidi overrides, zero-width characters and badge-like check marks', () => {
+    assert.equal(displayClientName('Visual Studio Code \u2713 verified by vscode.dev'), 'Visual Studio Code verified by vscode.dev');
+    assert.equal(displayClientName('Evil\u202eedoC\u202c'), 'EviledoC');
+    assert.equal(displayClientName('A\u200bB\u0007C\n\tD'), 'ABC D');
+  });
+
+  it('cuts long names and treats empty ones as missing', () => {
+    const long = displayClientName('x'.repeat(500))!;
+    assert.equal([...long].length, 80);
+    assert.ok(long.endsWith('…'));
+    assert.equal(displayClientName(' \u200b '), undefined);
+    assert.equal(displayClientName(undefined), undefined);
+    assert.equal(displayClientName('MCP CLI Proxy'), 'MCP CLI Proxy');
   });
 });

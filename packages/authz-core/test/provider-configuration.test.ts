@@ -78,12 +78,11 @@ describe('provider configuration: Client ID Metadata Documents (MCP AS4, AS5)', 
     assert.equal(await feature.allowFetch!({} as never, 'https://vscode.dev/oauth/client-metadata.json'), true);
   });
 
-  it('refuses a document without client_name with invalid_client_metadata', async () => {
-    const client = { clientId: 'https://tools.example.net/client.json', clientName: undefined };
-    await assert.rejects(async () => feature.allowClient!({} as never, client as never), {
-      error: 'invalid_client_metadata',
-      error_description: 'the client metadata document has no client_name',
+  it('applies the host lists to cached documents too', async () => {
+    await assert.rejects(async () => feature.allowClient!({} as never, { clientId: 'https://evil.example/client.json', clientName: 'x' } as never), {
+      error: 'invalid_client',
+      error_description: 'client metadata documents from evil.example are refused by this server',
     });
-    assert.equal(await feature.allowClient!({} as never, { ...client, clientName: 'Tools' } as never), true);
+    assert.equal(await feature.allowClient!({} as never, { clientId: 'https://tools.example.net/client.json', clientName: 'Tools' } as never), true);
   });
 });

@@ -56,6 +56,8 @@ export class ConfigError extends Error {
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** A host name, or `*.` and a domain, as CIMD host lists take them. */
+const HOST_PATTERN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
 
 function isLoopback(url: URL): boolean {
   return LOOPBACK_HOSTS.has(url.hostname);
@@ -133,6 +135,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
   }
   if (raw.COOKIE_KEYS?.some((key) => key.length < 32)) issues.push('COOKIE_KEYS: every key must be at least 32 characters');
   const preregisteredClients = readPreregisteredClients(raw, issues);
+  for (const name of ['CIMD_ALLOWED_HOSTS', 'CIMD_DENIED_HOSTS', 'CIMD_TRUSTED_HOSTS'] as const) {
+    const invalid = raw[name].filter((pattern) => !HOST_PATTERN.test(pattern));
+    // A URL or a typo would never match: a deny entry would silently deny nothing.
+    if (invalid.length) issues.push(`${name}: ${invalid.join(', ')} is not a host name or *.domain pattern (e.g. vscode.dev, *.example.com)`);
+  }
 
   if (issues.length > 0 || !entra || !cosmos) throw new ConfigError(issues);
 

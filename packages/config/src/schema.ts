@@ -57,8 +57,8 @@ export const ConfigSchema = z.object({
     .describe('When set, only metadata documents on these hosts are accepted (comma separated; `*.example.com` for subdomains), e.g. `vscode.dev,claude.ai`. Empty: any public host.'),
   CIMD_DENIED_HOSTS: csv.default([]).describe('Metadata documents on these hosts are refused (wins over CIMD_ALLOWED_HOSTS).'),
   CIMD_TRUSTED_HOSTS: csv
-    .default(['vscode.dev', 'insiders.vscode.dev', 'claude.ai', 'chatgpt.com'])
-    .describe('Publishers whose clients the consent page shows as verified. Clients from other hosts get a warning.'),
+    .default(['vscode.dev', 'insiders.vscode.dev', 'claude.ai'])
+    .describe('Publishers whose clients the consent page shows as verified (the whole host vouches: list only hosts that publish nothing but their own clients’ documents). Clients from other hosts get a warning.'),
   PREREGISTERED_CLIENTS: z
     .string()
     .min(1)

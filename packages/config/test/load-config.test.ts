@@ -122,7 +122,7 @@ describe('loadConfig: Client ID Metadata Documents and pre-registered clients', 
       enabled: true,
       allowedHosts: [],
       deniedHosts: [],
-      trustedHosts: ['vscode.dev', 'insiders.vscode.dev', 'claude.ai', 'chatgpt.com'],
+      trustedHosts: ['vscode.dev', 'insiders.vscode.dev', 'claude.ai'],
     });
     assert.deepEqual(config.preregisteredClients, []);
   });
@@ -132,6 +132,20 @@ describe('loadConfig: Client ID Metadata Documents and pre-registered clients', 
     assert.equal(config.metadataDocuments.enabled, false);
     assert.deepEqual(config.metadataDocuments.allowedHosts, ['vscode.dev', '*.claude.ai']);
     assert.deepEqual(config.metadataDocuments.deniedHosts, ['evil.example']);
+  });
+
+  it('refuses host list entries that could never match, naming them', () => {
+    assert.throws(
+      () => loadConfig({ ...DEV, CIMD_DENIED_HOSTS: 'https://evil.example,ok.example', CIMD_ALLOWED_HOSTS: '*.example.com', CIMD_TRUSTED_HOSTS: 'vscode.dev/oauth' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues, [
+          'CIMD_DENIED_HOSTS: https://evil.example is not a host name or *.domain pattern (e.g. vscode.dev, *.example.com)',
+          'CIMD_TRUSTED_HOSTS: vscode.dev/oauth is not a host name or *.domain pattern (e.g. vscode.dev, *.example.com)',
+        ]);
+        return true;
+      },
+    );
   });
 
   it('reads pre-registered clients from JSON', () => {

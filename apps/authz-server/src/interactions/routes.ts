@@ -7,6 +7,7 @@ import {
   coversScopes,
   describeClientIdentity,
   describeScopes,
+  displayClientName,
   isOAuthError,
   isResourceScope,
   isSameRedirectTarget,
@@ -109,9 +110,10 @@ export function interactionRoutes(options: InteractionRoutesOptions): Middleware
       },
       options.trustedMetadataHosts,
     );
+    const name = displayClientName(client.clientName);
     await renderPage(ctx, 'consent', {
-      title: `Allow ${client.clientName ?? 'this application'}?`,
-      clientName: client.clientName ?? 'An unnamed application',
+      title: `Allow ${name ?? 'this application'}?`,
+      clientName: name ?? 'An unnamed application',
       verifiedBy: identity.verifiedBy,
       publisher: identity.publisher,
       redirectHost: redirectHostOf(redirectUri),
