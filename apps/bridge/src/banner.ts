@@ -30,6 +30,8 @@ export function banner(stack: Stack): string {
     'MCP Inspector:',
     `  npx @modelcontextprotocol/inspector  → Streamable HTTP, URL ${stack.resourceUrl}`,
     '',
+    'Cursor, mcp-remote, pasted client ids and what each client shows: docs/clients.md',
+    '',
     ...(stack.entra
       ? [
           'Sign in with alice@contoso.dev or bob@contoso.dev. Your browser will warn about the dev Entra',

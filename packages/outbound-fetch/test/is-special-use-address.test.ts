@@ -29,8 +29,9 @@ const IPV6: [string, boolean][] = [
   ['::ffff:127.0.0.1', true], ['::ffff:7f00:1', true], ['::FFFF:10.0.0.1', true], ['::ffff:169.254.169.254', true],
   ['::ffff:0.0.0.0', true], ['::ffff:255.255.255.255', true], ['0:0:0:0:0:ffff:c0a8:101', true],
   ['::ffff:8.8.8.8', false], ['::ffff:808:808', false], ['::ffff:1.1.1.1', false],
-  // NAT64, whatever IPv4 address it embeds.
-  ['64:ff9b::', true], ['64:ff9b::8.8.8.8', true], ['64:ff9b::ffff:ffff', true],
+  // NAT64 well-known prefix: judged by the embedded IPv4 address (RFC 6052 §2.1).
+  ['64:ff9b::', true], ['64:ff9b::8.8.8.8', false], ['64:ff9b::808:808', false], ['64:ff9b::ffff:ffff', true],
+  ['64:ff9b::10.0.0.1', true], ['64:ff9b::7f00:1', true], ['64:ff9b::169.254.169.254', true], ['64:ff9b::1', true],
   ['64:ff9b:1::', true], ['64:ff9b:1:ffff:ffff:ffff:ffff:ffff', true],
   ['100::', true], ['100::ffff:ffff:ffff:ffff', true],
   ['2001::', true], ['2001:0:4136:e378:8000:63bf:3fff:fdd2', true], ['2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff', true],

@@ -12,7 +12,7 @@ export function describeSpecialUse(address: string): string | undefined {
     const hit = SPECIAL_USE_IPV4.find((r) => r.list.check(parsed.address, 'ipv4'));
     if (hit === undefined) return undefined;
     const what = `${hit.label} (${hit.cidr})`;
-    return parsed.mappedFrom === undefined ? what : `the IPv4-mapped form of ${parsed.address}, ${what}`;
+    return parsed.mappedFrom === undefined ? what : `the ${parsed.embedding} form of ${parsed.address}, ${what}`;
   }
   const hit = SPECIAL_USE_IPV6.find((r) => r.list.check(parsed.address, 'ipv6'));
   if (hit !== undefined) return `${hit.label} (${hit.cidr})`;

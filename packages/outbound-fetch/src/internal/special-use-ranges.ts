@@ -40,13 +40,13 @@ export const SPECIAL_USE_IPV4: readonly SpecialUseRange[] = [
 ];
 
 /**
- * IPv6 special-use blocks (IANA IPv6 Special-Purpose Address Registry). `::ffff:0:0/96` is not
- * listed: an IPv4-mapped address is judged by the IPv4 address it embeds.
+ * IPv6 special-use blocks (IANA IPv6 Special-Purpose Address Registry). `::ffff:0:0/96` and the NAT64
+ * well-known prefix `64:ff9b::/96` are not listed: such an address is judged by the IPv4 address it
+ * embeds (an IPv6-only network with DNS64 reaches IPv4-only hosts that way).
  */
 export const SPECIAL_USE_IPV6: readonly SpecialUseRange[] = [
   range('::/128', 'the unspecified address'), // RFC 4291 §2.5.2
   range('::1/128', 'the loopback address'), // RFC 4291 §2.5.3
-  range('64:ff9b::/96', 'a NAT64 address'), // RFC 6052; could translate to any IPv4 address
   range('64:ff9b:1::/48', 'a local-use NAT64 address'), // RFC 8215
   range('100::/64', 'a discard-only address'), // RFC 6666
   range('2001::/23', 'an IETF protocol assignment address'), // RFC 2928, includes Teredo 2001::/32 (RFC 4380)
