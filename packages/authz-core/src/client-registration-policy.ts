@@ -20,10 +20,12 @@ export type RedirectUriKind = 'https' | 'loopback' | 'custom-scheme';
  */
 export function classifyRedirectUri(value: string): { kind: RedirectUriKind } | { error: string } {
   const url = URL.parse(value);
-  if (!url) return { error: `${value} is not a valid URI` };
-  if (value.includes('#')) return { error: `${value} must not contain a fragment (RFC 6749 §3.1.2)` };
+  // Descriptions end up on our error page and in logs: quote at most the start of a URI.
+  const shown = value.length > 100 ? `${value.slice(0, 99)}…` : value;
+  if (!url) return { error: `${shown} is not a valid URI` };
+  if (value.includes('#')) return { error: `${shown} must not contain a fragment (RFC 6749 §3.1.2)` };
   if (FORBIDDEN_SCHEMES.has(url.protocol)) return { error: `${url.protocol} URIs cannot be redirect URIs` };
-  if (url.username || url.password) return { error: `${value} must not contain user information` };
+  if (url.username || url.password) return { error: `redirect URIs must not contain user information (${url.host})` };
   if (url.protocol === 'https:') return { kind: 'https' };
   if (url.protocol === 'http:') {
     if (LOOPBACK_HOSTS.has(url.hostname)) return { kind: 'loopback' };

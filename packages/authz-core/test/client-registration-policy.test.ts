@@ -23,6 +23,13 @@ describe('client registration policy (RFC 7591, RFC 8252)', () => {
     }
   });
 
+  it('quotes at most 100 characters of a refused URI and never its user information', () => {
+    const long = `https://app.example/cb#${'x'.repeat(5000)}`;
+    const verdict = classifyRedirectUri(long) as { error: string };
+    assert.equal(verdict.error, `${long.slice(0, 99)}… must not contain a fragment (RFC 6749 §3.1.2)`);
+    assert.deepEqual(classifyRedirectUri('https://user:secret@app.example/cb'), { error: 'redirect URIs must not contain user information (app.example)' });
+  });
+
   it('makes clients with loopback or private-scheme redirects native, whatever they sent', () => {
     const cursor: Record<string, unknown> = {
       application_type: 'web',
