@@ -10,7 +10,7 @@ import {
   type GuardedFetchOptions,
 } from '../src/index.ts';
 import { startPlainServer, startTestServer, type TestServer } from './support/test-server.ts';
-import { createTestTlsMaterial, type TestTlsMaterial } from './support/tls-material.ts';
+import { generateTlsMaterial, type TlsMaterial } from '@mcp-bridge/entra-simulator';
 
 const CLIENT_DOCUMENT = { client_id: 'https://cimd.test/client.json', client_name: 'Test', redirect_uris: ['http://127.0.0.1/cb'] };
 const LIMIT = 1024;
@@ -49,14 +49,15 @@ async function failure(promise: Promise<unknown>): Promise<OutboundRequestFailed
 }
 
 describe('createGuardedFetch (CIMD SSRF guard, attack catalogue A27/A29, requirement AS5)', () => {
-  let tls: TestTlsMaterial;
+  let tls: TlsMaterial;
   let server: TestServer;
   let base: string;
   /** Allowed to reach the local test server. */
   let allowLocal: GuardedFetchOptions;
 
   before(async () => {
-    tls = createTestTlsMaterial();
+    // A throwaway CA; the server certificate names localhost, 127.0.0.1, ::1 and cimd.test.
+    tls = generateTlsMaterial(['cimd.test']);
     server = await startTestServer(tls, {
       '/client.json': (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(CLIENT_DOCUMENT));

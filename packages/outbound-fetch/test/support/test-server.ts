@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type ServerResponse, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { TestTlsMaterial } from './tls-material.ts';
+import type { TlsMaterial } from '@mcp-bridge/entra-simulator';
 
 /** What the server saw: TCP connections accepted and requests received. */
 export interface ServerLog {
@@ -21,7 +21,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(tls: TestTlsMaterial, routes: Record<string, Route>): Promise<TestServer> {
+export async function startTestServer(tls: TlsMaterial, routes: Record<string, Route>): Promise<TestServer> {
   const log: ServerLog = { connections: 0, requests: [] };
   const server = createHttpsServer({ cert: tls.serverCertPem, key: tls.serverKeyPem }, (req, res) => {
     const path = req.url ?? '/';
@@ -33,25 +33,7 @@ export async function startTestServer(tls: TestTlsMaterial, routes: Record<strin
     }
     route(req, res);
   });
-  // 'connection' fires for every accepted TCP connection, before any TLS byte.
-  server.on('connection', () => {
-    log.connections += 1;
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    port: (server.address() as AddressInfo).port,
-    log,
-    reset() {
-      log.connections = 0;
-      log.requests.length = 0;
-    },
-    async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
+  return listenRecording(server, log);
 }
 
 /** A plain HTTP server, to show that an http: URL is refused before connecting. */
@@ -61,6 +43,11 @@ export async function startPlainServer(): Promise<TestServer> {
     log.requests.push({ method: req.method ?? '', path: req.url ?? '/', headers: req.headers });
     res.end('{}');
   });
+  return listenRecording(server, log);
+}
+
+/** Listens on 127.0.0.1, port 0, counting every accepted TCP connection (before any TLS byte). */
+async function listenRecording(server: Server, log: ServerLog): Promise<TestServer> {
   server.on('connection', () => {
     log.connections += 1;
   });
