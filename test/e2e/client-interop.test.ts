@@ -137,21 +137,18 @@ describe('client interop: CIMD, client quirks and pre-registered clients (client
     return html;
   }
 
-  async function redeem(form: Record<string, string | undefined>, headers: Record<string, string> = {}): Promise<TokenResponse> {
-    const response = await token({ grant_type: 'authorization_code', ...form }, headers);
+  /** A token request that must succeed and, whatever the grant, return a refresh token. */
+  async function grantTokens(grantType: string, why: string, form: Record<string, string | undefined>, headers: Record<string, string>): Promise<TokenResponse> {
+    const response = await token({ grant_type: grantType, ...form }, headers);
     const tokens = await json<TokenResponse>(response);
     assert.equal(response.status, 200, JSON.stringify(tokens));
-    assert.ok(tokens.refresh_token, 'a refresh token, asked for or not (interop rule 9)');
+    assert.ok(tokens.refresh_token, why);
     return tokens;
   }
-
-  async function refresh(form: Record<string, string | undefined>, headers: Record<string, string> = {}): Promise<TokenResponse> {
-    const response = await token({ grant_type: 'refresh_token', ...form }, headers);
-    const tokens = await json<TokenResponse>(response);
-    assert.equal(response.status, 200, JSON.stringify(tokens));
-    assert.ok(tokens.refresh_token, 'refresh tokens rotate');
-    return tokens;
-  }
+  const redeem = (form: Record<string, string | undefined>, headers: Record<string, string> = {}) =>
+    grantTokens('authorization_code', 'a refresh token, asked for or not (interop rule 9)', form, headers);
+  const refresh = (form: Record<string, string | undefined>, headers: Record<string, string> = {}) =>
+    grantTokens('refresh_token', 'refresh tokens rotate', form, headers);
 
   /** The access token is ours, for the MCP server, for alice, with every resource scope. */
   function assertAccessToken(accessToken: string, clientId: string): void {

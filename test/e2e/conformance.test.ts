@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { fetch } from 'undici';
 import type { Stack } from '@mcp-bridge/bridge';
 import { Browser } from './support/browser.ts';
+import { deliverRedirect } from './support/cli-clients.ts';
 import {
   countByStatus,
   describeProblems,
@@ -196,8 +197,8 @@ describe('MCP conformance suite — authorization mode against the authorization
     assert.ok(outcome.signInShown, 'the flow went through the dev Entra sign-in');
     // The browser lands on the CLI's listener, which then redeems the code at /token.
     await run.waitForLine(new RegExp(`^Callback server started: http://127\\.0\\.0\\.1:${port}$`));
-    const landing = await fetch(outcome.redirect);
-    assert.equal(landing.status, 200, await landing.text());
+    const landing = await deliverRedirect(outcome.redirect);
+    assert.equal(landing.status, 200, landing.body);
 
     const { exitCode, stdout, stderr } = await run.done;
     const totals = parseTotals(stdout);

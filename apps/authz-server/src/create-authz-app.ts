@@ -98,6 +98,7 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
   });
   const secure = new URL(options.issuer).protocol === 'https:';
   const upstreamName = upstream.displayName;
+  const metadataDocuments = options.metadataDocuments ?? DEFAULT_METADATA_DOCUMENT_POLICY;
 
   const configuration = createProviderConfiguration({
     resourceUrl: options.resourceUrl,
@@ -110,7 +111,7 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
     staticClients: (options.preregisteredClients ?? []).map(preregisteredClientMetadata),
-    metadataDocuments: options.metadataDocuments ?? DEFAULT_METADATA_DOCUMENT_POLICY,
+    metadataDocuments,
     fetch: withResponseCache(
       options.dangerouslyFetchMetadataWith ?? createGuardedFetch({ timeoutMs: OUTBOUND_FETCH_TIMEOUT_MS, maxResponseBytes: CLIENT_JWKS_MAX_BYTES }),
       {
@@ -156,7 +157,7 @@ export async function createAuthzApp(options: AuthzAppOptions): Promise<AuthzApp
       csrfKey,
       issuer: options.issuer,
       callbackPath: UPSTREAM_CALLBACK_PATH,
-      trustedMetadataHosts: (options.metadataDocuments ?? DEFAULT_METADATA_DOCUMENT_POLICY).trustedHosts,
+      trustedMetadataHosts: metadataDocuments.trustedHosts,
       preregisteredClientIds: new Set((options.preregisteredClients ?? []).map((client) => client.clientId)),
       logger,
     }),

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Adapter, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
+import { isMetadataDocumentClientId } from '@mcp-bridge/authz-core';
 
 /**
  * Grants whose client proved its key (`private_key_jwt`) when the code was redeemed. A Client ID
@@ -26,8 +27,6 @@ export class KeyBoundGrants {
   }
 }
 
-const isMetadataDocumentId = (clientId: unknown): clientId is string => typeof clientId === 'string' && clientId.startsWith('https://');
-
 /**
  * On POST /token (after `tokenRequestPolicy` has put the form in `ctx.request.body`):
  * - a code redeemed by a metadata-document client with a client assertion binds the grant to its key;
@@ -39,7 +38,7 @@ export function keyBoundGrantPolicy(tokenPath: string, provider: Provider, grant
   return async (ctx, next) => {
     if (ctx.path !== tokenPath || ctx.method !== 'POST') return next();
     const body = ((ctx.request as { body?: Record<string, unknown> }).body ?? {}) as Record<string, unknown>;
-    if (body.grant_type === 'refresh_token' && !body.client_assertion && typeof body.refresh_token === 'string' && isMetadataDocumentId(body.client_id)) {
+    if (body.grant_type === 'refresh_token' && !body.client_assertion && typeof body.refresh_token === 'string' && isMetadataDocumentClientId(body.client_id)) {
       const refreshToken = await provider.RefreshToken.find(body.refresh_token);
       if (refreshToken?.grantId && refreshToken.clientId === body.client_id && (await grants.isBound(refreshToken.grantId))) {
         ctx.status = 401;
@@ -60,7 +59,7 @@ export function keyBoundGrantPolicy(tokenPath: string, provider: Provider, grant
       body.grant_type === 'authorization_code' &&
       grantId &&
       oidc.client?.clientAuthMethod === 'private_key_jwt' &&
-      isMetadataDocumentId(oidc.client.clientId)
+      isMetadataDocumentClientId(oidc.client.clientId)
     ) {
       await grants.bind(grantId);
     }

@@ -65,22 +65,7 @@ export function applyClientRegistrationPolicy(metadata: Record<string, unknown>,
     if (native) metadata.application_type = 'native';
   }
   delete metadata.scope;
-  // A Client ID Metadata Document (its client_id is its https URL) may not use a shared secret, and
-  // oidc-provider refuses documents that declare one before this runs; so a shared-secret method here
-  // is RFC 7591's client_secret_basic default filled in for a document without a method: a public client.
-  if (
-    isMetadataDocumentId(metadata.client_id) &&
-    (metadata.token_endpoint_auth_method === undefined || SHARED_SECRET_METHODS.has(String(metadata.token_endpoint_auth_method)))
-  ) {
-    metadata.token_endpoint_auth_method = 'none';
-  }
-  if (isMetadataDocumentId(metadata.client_id)) checkMetadataDocumentContent(metadata);
-  // A metadata document that prefers private_key_jwt (ChatGPT) authenticates with its client assertion
-  // when it sends one, and is a public PKCE client otherwise; the document is never refused for it.
-  if (isMetadataDocumentId(metadata.client_id) && metadata.token_endpoint_auth_method === 'private_key_jwt' && !request.clientAssertionSent) {
-    metadata.token_endpoint_auth_method = 'none';
-    delete metadata.token_endpoint_auth_signing_alg; // only meaningful with an assertion
-  }
+  if (isMetadataDocumentClientId(metadata.client_id)) applyMetadataDocumentPolicy(metadata, request);
   const grantTypes = metadata.grant_types;
   if (Array.isArray(grantTypes) && grantTypes.includes('authorization_code') && !grantTypes.includes('refresh_token')) {
     metadata.grant_types = [...grantTypes, 'refresh_token'];
@@ -104,8 +89,15 @@ export function isSameRedirectTarget(approved: string, requested: string): boole
   return a.pathname === b.pathname && a.search === b.search;
 }
 
-/** A Client ID Metadata Document's client_id is the https URL of the document. */
-function isMetadataDocumentId(clientId: unknown): clientId is string {
+/**
+ * Whether `clientId` names a Client ID Metadata Document: its https URL. Dynamically registered ids are
+ * generated and pre-registered ones may not be https URLs (packages/config), so nothing else matches.
+ *
+ * @example
+ * isMetadataDocumentClientId('https://vscode.dev/oauth/client-metadata.json') // true
+ * isMetadataDocumentClientId('3PjyG…')                                        // false
+ */
+export function isMetadataDocumentClientId(clientId: unknown): clientId is string {
   return typeof clientId === 'string' && clientId.startsWith('https://');
 }
 
@@ -117,10 +109,10 @@ function invalidRedirectUri(description: string): InstanceType<typeof errors.Inv
 }
 
 /**
- * What a Client ID Metadata Document must hold beyond oidc-provider's checks. Checked while the client
- * is built, so oidc-provider does not cache a document that fails (attack catalogue A27).
+ * The part of the policy for Client ID Metadata Documents. Runs while the client is built, so
+ * oidc-provider does not cache a document that fails (attack catalogue A27).
  */
-function checkMetadataDocumentContent(metadata: Record<string, unknown>): void {
+function applyMetadataDocumentPolicy(metadata: Record<string, unknown>, request: { clientAssertionSent?: boolean }): void {
   // MCP AS4: the document names the client; people decide on the consent page by that name.
   if (typeof metadata.client_name !== 'string' || !metadata.client_name.trim()) {
     throw new errors.InvalidClientMetadata('the client metadata document has no client_name');
@@ -128,5 +120,14 @@ function checkMetadataDocumentContent(metadata: Record<string, unknown>): void {
   // The keys that authenticate the client come from its publisher, not from a host of its choosing.
   if (metadata.jwks_uri !== undefined && URL.parse(String(metadata.jwks_uri))?.hostname !== URL.parse(String(metadata.client_id))?.hostname) {
     throw new errors.InvalidClientMetadata('jwks_uri must be on the same host as the client metadata document');
+  }
+  const method = metadata.token_endpoint_auth_method;
+  // A document may not use a shared secret, and oidc-provider refuses documents that declare one before
+  // this runs; so a shared-secret method here is RFC 7591's client_secret_basic default filled in for a
+  // document without a method: a public client. One that prefers private_key_jwt (ChatGPT) authenticates
+  // with its client assertion when it sends one, and is a public PKCE client otherwise (interop rule 16).
+  if (method === undefined || SHARED_SECRET_METHODS.has(String(method)) || (method === 'private_key_jwt' && !request.clientAssertionSent)) {
+    metadata.token_endpoint_auth_method = 'none';
+    delete metadata.token_endpoint_auth_signing_alg; // only meaningful with an assertion
   }
 }

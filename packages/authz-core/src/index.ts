@@ -14,7 +14,13 @@ export {
 } from './scopes.ts';
 export { canonicalResource, isSameResource } from './resource.ts';
 export { accountIdFor } from './account-id.ts';
-export { classifyRedirectUri, applyClientRegistrationPolicy, isSameRedirectTarget, type RedirectUriKind } from './client-registration-policy.ts';
+export {
+  classifyRedirectUri,
+  applyClientRegistrationPolicy,
+  isMetadataDocumentClientId,
+  isSameRedirectTarget,
+  type RedirectUriKind,
+} from './client-registration-policy.ts';
 export {
   createProviderConfiguration,
   AUTHORIZATION_CODE_TTL_SECONDS,

@@ -79,6 +79,12 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
   const canonicalServed = canonicalResource(resourceUrl);
   // `__Host-` requires Path=/, which only the session cookie has; the interaction and resume cookies
   // live under /interaction/<uid> and /authorize/<uid>, so they get `__Secure-` (RFC 6265bis §4.1.3).
+  /** True, or `invalid_client` saying which rule refused the document URL (MCP AS5). */
+  const allowedByHostPolicy = (clientId: string): true => {
+    const verdict = checkMetadataDocumentUrl(clientId, options.metadataDocuments);
+    if (!verdict.allowed) throw new errors.InvalidClient(verdict.reason);
+    return true;
+  };
   const hostPrefix = options.secureCookies ? '__Host-' : '';
   const securePrefix = options.secureCookies ? '__Secure-' : '';
 
@@ -153,17 +159,9 @@ export function createProviderConfiguration(options: ProviderConfigurationOption
         enabled: options.metadataDocuments.enabled,
         ack: 'draft-02',
         cacheDuration: { ...METADATA_DOCUMENT_CACHE_SECONDS },
-        async allowFetch(_ctx, clientId) {
-          const verdict = checkMetadataDocumentUrl(clientId, options.metadataDocuments);
-          if (!verdict.allowed) throw new errors.InvalidClient(verdict.reason);
-          return true;
-        },
-        async allowClient(_ctx, client) {
-          // Host lists apply to cached documents too (an operator may have changed them since).
-          const verdict = checkMetadataDocumentUrl(client.clientId, options.metadataDocuments);
-          if (!verdict.allowed) throw new errors.InvalidClient(verdict.reason);
-          return true;
-        },
+        allowFetch: async (_ctx, clientId) => allowedByHostPolicy(clientId),
+        // Host lists apply to cached documents too (an operator may have changed them since).
+        allowClient: async (_ctx, client) => allowedByHostPolicy(client.clientId),
       },
       registration: {
         enabled: true,

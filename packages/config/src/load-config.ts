@@ -112,7 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Br
   let signingKeyPem: string | undefined;
   const keySources = (['SIGNING_KEYS_JWKS', 'SIGNING_KEY_PEM', 'SIGNING_KEYS_FILE'] as const).filter((name) => raw[name]);
   if (keySources.length > 1) issues.push(`${keySources.join(', ')}: set only one of them`);
-  const keyText = raw.SIGNING_KEYS_JWKS ?? raw.SIGNING_KEY_PEM ?? (raw.SIGNING_KEYS_FILE ? readKeyFile(raw.SIGNING_KEYS_FILE, issues) : undefined);
+  const keyText = raw.SIGNING_KEYS_JWKS ?? raw.SIGNING_KEY_PEM ?? (raw.SIGNING_KEYS_FILE ? readVariableFile('SIGNING_KEYS_FILE', raw.SIGNING_KEYS_FILE, issues) : undefined);
   const keyVariable = keySources[0];
   if (keyText !== undefined && keyVariable) {
     if (keyText.trimStart().startsWith('-----BEGIN')) {
@@ -259,15 +259,9 @@ function readPreregisteredClients(raw: RawConfig, issues: string[]): Preregister
     return [];
   }
   const variable = raw.PREREGISTERED_CLIENTS_FILE ? 'PREREGISTERED_CLIENTS_FILE' : 'PREREGISTERED_CLIENTS';
-  let text = raw.PREREGISTERED_CLIENTS;
-  if (raw.PREREGISTERED_CLIENTS_FILE) {
-    try {
-      text = readFileSync(raw.PREREGISTERED_CLIENTS_FILE, 'utf8');
-    } catch (error) {
-      issues.push(`PREREGISTERED_CLIENTS_FILE: cannot read ${raw.PREREGISTERED_CLIENTS_FILE} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      return [];
-    }
-  }
+  const text = raw.PREREGISTERED_CLIENTS_FILE
+    ? readVariableFile('PREREGISTERED_CLIENTS_FILE', raw.PREREGISTERED_CLIENTS_FILE, issues)
+    : raw.PREREGISTERED_CLIENTS;
   if (text === undefined) return [];
   let value: unknown;
   try {
@@ -293,11 +287,12 @@ function readPreregisteredClients(raw: RawConfig, issues: string[]): Preregister
   }));
 }
 
-function readKeyFile(path: string, issues: string[]): string | undefined {
+/** The text of the file a `*_FILE` variable names; a problem is reported under that variable. */
+function readVariableFile(variable: 'SIGNING_KEYS_FILE' | 'PREREGISTERED_CLIENTS_FILE', path: string, issues: string[]): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    issues.push(`SIGNING_KEYS_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    issues.push(`${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     return undefined;
   }
 }

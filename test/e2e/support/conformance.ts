@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { silentLogger } from '@mcp-bridge/logger';
-// test/package.json lists only the deployable (`@mcp-bridge/bridge`), which never turns MCP
-// authentication off; the no-auth dev mode is reached through the packages' public entry files.
+// The deployable (`@mcp-bridge/bridge`) never turns MCP authentication off; the no-auth dev mode is
+// reached through the MCP server's own package (a devDependency of test/).
 import { createMcpApp, type McpApp } from '@mcp-bridge/mcp-server';
 import { connectCosmos, startEmbeddedCosmos } from '@mcp-bridge/store-cosmos';
 
